@@ -1,0 +1,17 @@
+// `npm run bench -- <name> [flags]`: runs bench/<name>.ts, whose default export prints a table and
+// writes bench/results/<name>.json. Benchmarks hold the performance targets; tests never time things.
+import { readdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+
+const here = dirname(fileURLToPath(import.meta.url))
+const available = readdirSync(here)
+  .filter((f) => f.endsWith('.ts') && f !== 'main.ts' && !f.startsWith('_'))
+  .map((f) => f.slice(0, -3))
+const [name, ...rest] = process.argv.slice(2)
+if (!name || !available.includes(name)) {
+  console.error(`usage: npm run bench -- <name> [flags]\navailable: ${available.join(', ') || '(none yet)'}`)
+  process.exit(name ? 2 : 0)
+}
+const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as { default: (argv: string[]) => Promise<void> }
+await mod.default(rest)

@@ -1,0 +1,49 @@
+// What the stack needs to know about one server: its ports, how to start it and how to ask it
+// whether it really answers. stack.ts drives Kafka and Cassandra through this one shape.
+import { join, resolve } from 'node:path'
+import type { StackConfig } from './config.ts'
+import type { ServerName } from './fetch-jars.ts'
+import type { RunRecord } from './process-control.ts'
+
+export interface PortSetting {
+  name: string
+  setting: keyof StackConfig
+  env: string
+}
+
+export interface StartContext {
+  config: StackConfig
+  dir: string
+  libDir: string
+  ports: Record<string, number>
+}
+
+export interface ServerSpec {
+  name: ServerName
+  title: string
+  ports: PortSetting[]
+  /** the port clients use; shown by status and exported to tests */
+  clientPort: string
+  start(ctx: StartContext): Promise<RunRecord>
+  /** resolves with the version the server reports; rejects while it does not answer */
+  probe(record: RunRecord, timeoutMs: number): Promise<string>
+}
+
+export interface ServerPaths {
+  data: string
+  logs: string
+  conf: string
+  logFile: string
+  runFile: string
+}
+
+export function serverPaths(stackDir: string, server: ServerName): ServerPaths {
+  const dir = resolve(stackDir)
+  return {
+    data: join(dir, 'data', server),
+    logs: join(dir, 'logs'),
+    conf: join(dir, 'conf'),
+    logFile: join(dir, 'logs', `${server}.log`),
+    runFile: join(dir, 'run', `${server}.json`),
+  }
+}
