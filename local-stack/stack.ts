@@ -1,6 +1,7 @@
 // up / down / status / fetch of the local stack: the real Kafka and Cassandra servers, each a
 // background JVM with its own data folder, log file and run file under the stack dir.
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { cassandraServer } from './cassandra-server.ts'
 import type { StackConfig } from './config.ts'
@@ -13,6 +14,9 @@ import { serverPaths, type ServerSpec } from './server-spec.ts'
 
 export const servers: readonly ServerSpec[] = [kafkaServer, cassandraServer]
 export type Log = (line: string) => void
+export type ServerChoice = ReadonlyArray<ServerSpec['name']>
+
+const chosen = (only?: ServerChoice): readonly ServerSpec[] => (only ? servers.filter((s) => only.includes(s.name)) : servers)
 
 export interface StackEndpoints {
   kafkaBrokers: string
@@ -34,15 +38,32 @@ function liveRecord(cfg: StackConfig, spec: ServerSpec): RunRecord | undefined {
   return rec && isOurProcess(rec.pid, stackMarker(cfg.dir, spec.name)) ? rec : undefined
 }
 
+/**
+ * Ports for a start. A setting of 0 reuses the port this instance had last time (so clients of a
+ * restarted server find it again), or picks a free one the first time.
+ */
 async function resolvePorts(cfg: StackConfig, spec: ServerSpec): Promise<Record<string, number>> {
+  const remembered = readPorts(cfg, spec)
   const ports: Record<string, number> = {}
   for (const p of spec.ports) {
     const wanted = cfg[p.setting] as number
-    const port = wanted === 0 ? await freePort() : wanted
+    const port = wanted !== 0 ? wanted : (remembered[p.name] ?? (await freePort()))
     await checkPortFree(port, `${spec.title} (${p.name})`, p.env)
     ports[p.name] = port
   }
+  mkdirSync(dirname(portsFile(cfg, spec)), { recursive: true })
+  writeFileSync(portsFile(cfg, spec), JSON.stringify(ports))
   return ports
+}
+
+const portsFile = (cfg: StackConfig, spec: ServerSpec): string => join(serverPaths(cfg.dir, spec.name).conf, `${spec.name}-ports.json`)
+
+function readPorts(cfg: StackConfig, spec: ServerSpec): Record<string, number> {
+  try {
+    return JSON.parse(readFileSync(portsFile(cfg, spec), 'utf8')) as Record<string, number>
+  } catch {
+    return {}
+  }
 }
 
 async function waitUntilAnswering(cfg: StackConfig, spec: ServerSpec, rec: RunRecord): Promise<string> {
@@ -93,10 +114,22 @@ export function endpointsOf(records: Record<string, RunRecord>): StackEndpoints 
   }
 }
 
+/**
+ * SIGKILLs a server of this stack dir without any clean-up — the crash that fault tests inject.
+ * Its run file stays, so a later stackUp sees it is gone and restarts it on the same data.
+ */
+export function stackKill(cfg: StackConfig, server: ServerSpec['name']): number | undefined {
+  const spec = servers.find((s) => s.name === server) as ServerSpec
+  const rec = liveRecord(cfg, spec)
+  if (rec) process.kill(rec.pid, 'SIGKILL')
+  return rec?.pid
+}
+
 /** Starts whatever is not running (both servers in parallel) and waits until each answers. */
-export async function stackUp(cfg: StackConfig, log: Log = console.log): Promise<StackEndpoints> {
+export async function stackUp(cfg: StackConfig, log: Log = console.log, only?: ServerChoice): Promise<StackEndpoints> {
   checkJava()
-  const toStart = servers.filter((spec) => !liveRecord(cfg, spec))
+  const wanted = chosen(only)
+  const toStart = wanted.filter((spec) => !liveRecord(cfg, spec))
   // Fetch, one Maven run at a time (they share ~/.m2), and check every port before starting
   // anything, so a refused port leaves nothing half-started.
   for (const spec of toStart) {
@@ -105,17 +138,17 @@ export async function stackUp(cfg: StackConfig, log: Log = console.log): Promise
   }
   const ports = new Map<ServerSpec, Record<string, number>>()
   for (const spec of toStart) ports.set(spec, await resolvePorts(cfg, spec))
-  const results = await Promise.allSettled(servers.map((spec) => upOne(cfg, spec, ports.get(spec), log)))
+  const results = await Promise.allSettled(wanted.map((spec) => upOne(cfg, spec, ports.get(spec), log)))
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed) throw failed.reason
-  const records = Object.fromEntries(results.map((r, i) => [servers[i]?.name, (r as PromiseFulfilledResult<RunRecord>).value]))
+  const records = Object.fromEntries(results.map((r, i) => [wanted[i]?.name, (r as PromiseFulfilledResult<RunRecord>).value]))
   return endpointsOf(records)
 }
 
 /** Stops exactly the processes this stack dir started: by recorded pid, SIGTERM then SIGKILL. */
-export async function stackDown(cfg: StackConfig, log: Log = console.log): Promise<void> {
+export async function stackDown(cfg: StackConfig, log: Log = console.log, only?: ServerChoice): Promise<void> {
   await Promise.all(
-    servers.map(async (spec) => {
+    chosen(only).map(async (spec) => {
       const runFile = serverPaths(cfg.dir, spec.name).runFile
       const rec = readRunRecord(runFile)
       if (!rec) return log(`${spec.title} is not running`)
