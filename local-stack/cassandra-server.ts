@@ -144,6 +144,7 @@ async function probe(record: RunRecord, timeoutMs: number): Promise<string> {
 
 export const cassandraServer: ServerSpec = {
   name: 'cassandra',
+  artifact: 'cassandra',
   title: 'Cassandra',
   clientPort: 'cassandraPort',
   ports: [

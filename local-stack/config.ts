@@ -11,6 +11,7 @@ export const StackConfig = Type.Object({
     cacheDir: Type.String({ minLength: 1, default: '.local-stack/cache', description: 'fetched server jars (shared by instances)' }),
     kafkaPort: Port(9092, 'Kafka client (PLAINTEXT) port; 0 = free port'),
     kafkaControllerPort: Port(9093, 'Kafka KRaft controller port; 0 = free port'),
+    kafkaNodes: Type.Integer({ minimum: 1, maximum: 5, default: 1, description: 'Kafka brokers (KRaft voters); 3 gives replication factor 3, min.insync.replicas 2' }),
     kafkaHeapMb: Type.Integer({ minimum: 256, default: 512, description: 'Kafka JVM heap, MiB' }),
     cassandraPort: Port(9042, 'Cassandra CQL native port; 0 = free port'),
     cassandraStoragePort: Port(7000, 'Cassandra inter-node storage port; 0 = free port'),

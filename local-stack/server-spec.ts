@@ -7,7 +7,8 @@ import type { RunRecord } from './process-control.ts'
 
 export interface PortSetting {
   name: string
-  setting: keyof StackConfig
+  /** the configured port; without one the port is picked free and remembered */
+  setting?: keyof StackConfig
   env: string
 }
 
@@ -16,10 +17,15 @@ export interface StartContext {
   dir: string
   libDir: string
   ports: Record<string, number>
+  /** ports of every server of this stack instance, by server name (cluster peers need them) */
+  peers: Record<string, Record<string, number>>
 }
 
 export interface ServerSpec {
-  name: ServerName
+  /** instance name: run file, log file and data folder (kafka, kafka-2, cassandra) */
+  name: string
+  /** which fetched jars it runs */
+  artifact: ServerName
   title: string
   ports: PortSetting[]
   /** the port clients use; shown by status and exported to tests */
@@ -37,7 +43,7 @@ export interface ServerPaths {
   runFile: string
 }
 
-export function serverPaths(stackDir: string, server: ServerName): ServerPaths {
+export function serverPaths(stackDir: string, server: string): ServerPaths {
   const dir = resolve(stackDir)
   return {
     data: join(dir, 'data', server),

@@ -7,16 +7,19 @@ import { cassandraServer } from './cassandra-server.ts'
 import type { StackConfig } from './config.ts'
 import { StackError } from './errors.ts'
 import { ensureJars } from './fetch-jars.ts'
-import { kafkaServer } from './kafka-server.ts'
+import { kafkaNodes } from './kafka-server.ts'
 import { checkJava, checkPortFree, freePort } from './preflight.ts'
 import { isOurProcess, readRunRecord, removeRunRecord, rssMiB, stackMarker, stopProcess, tailFile, writeRunRecord, type RunRecord } from './process-control.ts'
 import { serverPaths, type ServerSpec } from './server-spec.ts'
 
-export const servers: readonly ServerSpec[] = [kafkaServer, cassandraServer]
 export type Log = (line: string) => void
-export type ServerChoice = ReadonlyArray<ServerSpec['name']>
+/** servers by artifact (`kafka` = every Kafka node) or by instance name (`kafka-2`) */
+export type ServerChoice = readonly string[]
 
-const chosen = (only?: ServerChoice): readonly ServerSpec[] => (only ? servers.filter((s) => only.includes(s.name)) : servers)
+export const stackServers = (cfg: StackConfig): ServerSpec[] => [...kafkaNodes(cfg.kafkaNodes), cassandraServer]
+
+const chosen = (cfg: StackConfig, only?: ServerChoice): ServerSpec[] =>
+  stackServers(cfg).filter((s) => !only || only.includes(s.artifact) || only.includes(s.name))
 
 export interface StackEndpoints {
   kafkaBrokers: string
@@ -46,7 +49,7 @@ async function resolvePorts(cfg: StackConfig, spec: ServerSpec): Promise<Record<
   const remembered = readPorts(cfg, spec)
   const ports: Record<string, number> = {}
   for (const p of spec.ports) {
-    const wanted = cfg[p.setting] as number
+    const wanted = p.setting ? (cfg[p.setting] as number) : 0
     const port = wanted !== 0 ? wanted : (remembered[p.name] ?? (await freePort()))
     await checkPortFree(port, `${spec.title} (${p.name})`, p.env)
     ports[p.name] = port
@@ -89,7 +92,13 @@ async function waitUntilAnswering(cfg: StackConfig, spec: ServerSpec, rec: RunRe
   )
 }
 
-async function upOne(cfg: StackConfig, spec: ServerSpec, ports: Record<string, number> | undefined, log: Log): Promise<RunRecord> {
+async function upOne(
+  cfg: StackConfig,
+  spec: ServerSpec,
+  ports: Record<string, number> | undefined,
+  peers: Record<string, Record<string, number>>,
+  log: Log,
+): Promise<RunRecord> {
   const running = liveRecord(cfg, spec)
   if (running || !ports) {
     if (!running) throw new Error(`${spec.title}: no ports resolved`)
@@ -98,57 +107,64 @@ async function upOne(cfg: StackConfig, spec: ServerSpec, ports: Record<string, n
     return running
   }
   removeRunRecord(serverPaths(cfg.dir, spec.name).runFile)
-  const jars = ensureJars(cfg.cacheDir, spec.name, cfg.mavenArgs)
+  const jars = ensureJars(cfg.cacheDir, spec.artifact, cfg.mavenArgs)
   const started = Date.now()
-  const rec = await spec.start({ config: cfg, dir: cfg.dir, libDir: jars.dir, ports })
+  const rec = await spec.start({ config: cfg, dir: cfg.dir, libDir: jars.dir, ports, peers })
   writeRunRecord(serverPaths(cfg.dir, spec.name).runFile, rec)
   const version = await waitUntilAnswering(cfg, spec, rec)
   log(`${spec.title} ${version} is up on 127.0.0.1:${ports[spec.clientPort]} (pid ${rec.pid}, answered after ${((Date.now() - started) / 1000).toFixed(1)} s, log ${rec.logFile})`)
   return rec
 }
 
-export function endpointsOf(records: Record<string, RunRecord>): StackEndpoints {
+export function endpointsOf(records: RunRecord[]): StackEndpoints {
+  const port = (r: RunRecord): number | undefined => r.ports.kafkaPort ?? r.ports.cassandraPort
   return {
-    kafkaBrokers: `127.0.0.1:${records.kafka?.ports.kafkaPort}`,
-    cassandraContactPoint: `127.0.0.1:${records.cassandra?.ports.cassandraPort}`,
+    kafkaBrokers: records.filter((r) => r.server.startsWith('kafka')).map((r) => `127.0.0.1:${port(r)}`).join(','),
+    cassandraContactPoint: records.filter((r) => r.server === 'cassandra').map((r) => `127.0.0.1:${port(r)}`).join(','),
   }
 }
 
 /**
- * SIGKILLs a server of this stack dir without any clean-up — the crash that fault tests inject.
+ * SIGKILLs one server of this stack dir without any clean-up — the crash that fault tests inject.
  * Its run file stays, so a later stackUp sees it is gone and restarts it on the same data.
  */
-export function stackKill(cfg: StackConfig, server: ServerSpec['name']): number | undefined {
-  const spec = servers.find((s) => s.name === server) as ServerSpec
+export function stackKill(cfg: StackConfig, server: string): number | undefined {
+  const spec = stackServers(cfg).find((s) => s.name === server)
+  if (!spec) throw new Error(`no server named ${server} in this stack (have ${stackServers(cfg).map((s) => s.name).join(', ')})`)
   const rec = liveRecord(cfg, spec)
   if (rec) process.kill(rec.pid, 'SIGKILL')
   return rec?.pid
 }
 
-/** Starts whatever is not running (both servers in parallel) and waits until each answers. */
+/** Starts whatever is not running (in parallel) and waits until each answers. */
 export async function stackUp(cfg: StackConfig, log: Log = console.log, only?: ServerChoice): Promise<StackEndpoints> {
   checkJava()
-  const wanted = chosen(only)
+  const wanted = chosen(cfg, only)
   const toStart = wanted.filter((spec) => !liveRecord(cfg, spec))
   // Fetch, one Maven run at a time (they share ~/.m2), and check every port before starting
   // anything, so a refused port leaves nothing half-started.
-  for (const spec of toStart) {
-    const jars = ensureJars(cfg.cacheDir, spec.name, cfg.mavenArgs)
-    if (jars.fetched) log(`fetched ${spec.title} jars from Maven Central into ${jars.dir} in ${jars.seconds.toFixed(1)} s`)
+  for (const artifact of new Set(toStart.map((s) => s.artifact))) {
+    const jars = ensureJars(cfg.cacheDir, artifact, cfg.mavenArgs)
+    if (jars.fetched) log(`fetched ${artifact} jars from Maven Central into ${jars.dir} in ${jars.seconds.toFixed(1)} s`)
   }
-  const ports = new Map<ServerSpec, Record<string, number>>()
-  for (const spec of toStart) ports.set(spec, await resolvePorts(cfg, spec))
-  const results = await Promise.allSettled(wanted.map((spec) => upOne(cfg, spec, ports.get(spec), log)))
+  const starting = new Set(toStart.map((s) => s.name))
+  const peers: Record<string, Record<string, number>> = {}
+  for (const spec of stackServers(cfg)) {
+    const rec = liveRecord(cfg, spec)
+    if (rec) peers[spec.name] = rec.ports
+    else if (starting.has(spec.name)) peers[spec.name] = await resolvePorts(cfg, spec)
+    else peers[spec.name] = readPorts(cfg, spec)
+  }
+  const results = await Promise.allSettled(wanted.map((spec) => upOne(cfg, spec, starting.has(spec.name) ? peers[spec.name] : undefined, peers, log)))
   const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected')
   if (failed) throw failed.reason
-  const records = Object.fromEntries(results.map((r, i) => [wanted[i]?.name, (r as PromiseFulfilledResult<RunRecord>).value]))
-  return endpointsOf(records)
+  return endpointsOf(results.map((r) => (r as PromiseFulfilledResult<RunRecord>).value))
 }
 
 /** Stops exactly the processes this stack dir started: by recorded pid, SIGTERM then SIGKILL. */
 export async function stackDown(cfg: StackConfig, log: Log = console.log, only?: ServerChoice): Promise<void> {
   await Promise.all(
-    chosen(only).map(async (spec) => {
+    chosen(cfg, only).map(async (spec) => {
       const runFile = serverPaths(cfg.dir, spec.name).runFile
       const rec = readRunRecord(runFile)
       if (!rec) return log(`${spec.title} is not running`)
@@ -162,7 +178,7 @@ export async function stackDown(cfg: StackConfig, log: Log = console.log, only?:
 
 export async function stackStatus(cfg: StackConfig): Promise<ServerStatus[]> {
   return Promise.all(
-    servers.map(async (spec): Promise<ServerStatus> => {
+    stackServers(cfg).map(async (spec): Promise<ServerStatus> => {
       const rec = liveRecord(cfg, spec)
       if (!rec) return { server: spec.title, state: 'down', version: '-' }
       const base = { server: spec.title, version: rec.version, port: rec.ports[spec.clientPort] as number, pid: rec.pid, rssMiB: rssMiB(rec.pid) }
@@ -184,8 +200,8 @@ export function formatStatus(rows: ServerStatus[], cfg: StackConfig): string {
 }
 
 export function stackFetch(cfg: StackConfig, log: Log = console.log): void {
-  for (const spec of servers) {
-    const r = ensureJars(cfg.cacheDir, spec.name, cfg.mavenArgs)
-    log(r.fetched ? `fetched ${spec.title} jars into ${r.dir} in ${r.seconds.toFixed(1)} s` : `${spec.title} jars already in ${r.dir}`)
+  for (const artifact of ['kafka', 'cassandra'] as const) {
+    const r = ensureJars(cfg.cacheDir, artifact, cfg.mavenArgs)
+    log(r.fetched ? `fetched ${artifact} jars into ${r.dir} in ${r.seconds.toFixed(1)} s` : `${artifact} jars already in ${r.dir}`)
   }
 }

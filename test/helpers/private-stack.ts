@@ -10,16 +10,16 @@ import { stackDown, stackKill, stackUp, type ServerChoice, type StackEndpoints }
 export interface PrivateStack {
   cfg: StackConfig
   endpoints: StackEndpoints
-  /** SIGKILL, no clean-up */
-  kill(server: 'kafka' | 'cassandra'): void
-  /** SIGTERM then SIGKILL after the grace period */
-  stop(server: 'kafka' | 'cassandra'): Promise<void>
+  /** SIGKILL one server (`kafka`, `kafka-2`, `cassandra`), no clean-up */
+  kill(server: string): void
+  /** SIGTERM then SIGKILL after the grace period; `kafka` stops every Kafka node */
+  stop(server: string): Promise<void>
   /** (re)start on the same data and ports */
-  start(server: 'kafka' | 'cassandra'): Promise<void>
+  start(server: string): Promise<void>
   destroy(): Promise<void>
 }
 
-export async function privateStack(servers: ServerChoice = ['kafka', 'cassandra']): Promise<PrivateStack> {
+export async function privateStack(servers: ServerChoice = ['kafka', 'cassandra'], opts: { kafkaNodes?: number } = {}): Promise<PrivateStack> {
   const shared = loadConfig(StackConfig).stack
   const dir = mkdtempSync(join(tmpdir(), 'iot-private-stack-'))
   const argv = [
@@ -32,6 +32,7 @@ export async function privateStack(servers: ServerChoice = ['kafka', 'cassandra'
     '--stack-kafka-heap-mb=256',
     '--stack-cassandra-heap-mb=512',
     '--stack-stop-timeout-ms=15000',
+    `--stack-kafka-nodes=${opts.kafkaNodes ?? 1}`,
   ]
   const cfg = loadConfig(StackConfig, { argv, env: {} }).stack
   const quiet = (): void => {}
