@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
+import { createDurableSender } from '../../kafka-client/durable-send.ts'
 import { privateStack } from '../helpers/private-stack.ts'
 
 test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknowledged record', { timeout: 300_000 }, async () => {
@@ -23,12 +24,13 @@ test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknow
     assert.ok(meta.topics[0]?.partitions.every((p) => p.replicas.length === 3))
 
     await producer.connect()
+    const send = createDurableSender({ producer, admin, ackTimeoutMs: 10_000 })
     const acked = new Set<number>()
     let next = 0
     const batch = async (): Promise<void> => {
       const ids = Array.from({ length: 50 }, () => next++)
       try {
-        await producer.send({ topic: 'replicated', acks: -1, timeout: 10_000, messages: ids.map((i) => ({ key: `dev-${i % 11}`, value: String(i) })) })
+        await send('replicated', ids.map((i) => ({ key: `dev-${i % 11}`, value: String(i) })))
         for (const i of ids) acked.add(i)
       } catch {
         // not acknowledged: the invariant makes no claim about these
