@@ -1,0 +1,42 @@
+// Chooses the delivery mode from configuration: ack-after-Kafka (no spool), or ack-after-Kafka
+// with the fsync'd on-disk spool taking over while Kafka is unreachable.
+import type { Kafka } from 'kafkajs'
+import type { Logger } from 'pino'
+import type { Clock } from '../clock.ts'
+import type { GatewayConfig } from '../config.ts'
+import type { GatewayMetrics } from '../health/gateway-metrics.ts'
+import { KafkaSink } from './kafka-sink.ts'
+import { Spool } from './spool.ts'
+import { SpoolingSink } from './spooling-sink.ts'
+import type { TelemetrySink } from './telemetry-sink.ts'
+
+export interface CreateSinkDeps {
+  kafka: Kafka
+  config: GatewayConfig
+  clock: Clock
+  metrics: GatewayMetrics
+  log: Logger
+}
+
+export async function createSink(deps: CreateSinkDeps): Promise<TelemetrySink> {
+  const { config } = deps
+  const d = config.delivery
+  const kafkaSink = new KafkaSink({
+    kafka: deps.kafka,
+    topics: { readings: config.topics.readings, dlq: config.topics.dlq, events: config.topics.deviceEvents },
+    clock: deps.clock,
+    sendTimeoutMs: d.sendTimeoutMs,
+    lingerMs: d.lingerMs,
+    maxBatchRecords: d.maxBatchRecords,
+    maxInFlightBatches: d.maxInFlightBatches,
+    maxPendingRecords: config.limits.maxPendingRecords,
+    reconnectMs: d.replayRetryMs,
+    ackLatency: deps.metrics.kafkaAckSeconds,
+  })
+  const up = await kafkaSink.start()
+  if (!up) deps.log.warn({ brokers: config.kafka.brokers }, 'Kafka unreachable at start; retrying in the background')
+  if (!d.spoolDir) return kafkaSink
+  const spool = Spool.open({ dir: d.spoolDir, maxBytes: d.spoolMaxBytes, segmentBytes: d.spoolSegmentBytes })
+  if (!spool.isEmpty()) deps.log.info({ bytes: spool.bytes }, 'spooled records from a previous run will be replayed')
+  return new SpoolingSink({ primary: kafkaSink, spool, clock: deps.clock, replayRetryMs: d.replayRetryMs, metrics: deps.metrics, log: deps.log })
+}
