@@ -1,0 +1,71 @@
+// Fault: the Kafka process is SIGKILLed mid-stream under steady QoS 1 load, then restarted.
+// Guarantee (issue 4, B.8 #21/#26): with the spool on, the gateway keeps acknowledging from its
+// fsync'd spool while Kafka is gone, replays in order when it is back, and every acknowledged
+// (deviceId, seq) ends up in Kafka. Real processes throughout: a private Kafka, the gateway as
+// `npm run gateway` runs it, MQTT.js devices.
+import assert from 'node:assert/strict'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { Kafka, logLevel } from 'kafkajs'
+import { Value } from '@sinclair/typebox/value'
+import { KafkaConnection } from '../../../config/kafka-connection.ts'
+import { Topics } from '../../../contracts/topics.ts'
+import { provisionTopics } from '../../../provision/provision.ts'
+import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
+import { privateStack } from '../../helpers/private-stack.ts'
+import { TopicCollector } from '../helpers/kafka-fixture.ts'
+import { addDevices, metric, startGatewayProcess } from '../helpers/gateway-process.ts'
+import { startFleet } from '../helpers/qos1-fleet.ts'
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, none lost', { timeout: 300_000 }, async () => {
+  const stack = await privateStack(['kafka'])
+  const dir = mkdtempSync(join(tmpdir(), 'gw-kafka-killed-'))
+  const brokers = stack.endpoints.kafkaBrokers
+  let gw: Awaited<ReturnType<typeof startGatewayProcess>> | undefined
+  let collector: TopicCollector | undefined
+  try {
+    const kafkaConn = Value.Default(KafkaConnection, { brokers: [brokers] }) as KafkaConnection
+    await provisionTopics({ kafka: kafkaConn, topics: { readingsPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 } })
+    const creds = join(dir, 'devices.json')
+    const passwords = await addDevices(creds, ['kk-1', 'kk-2', 'kk-3'])
+    gw = await startGatewayProcess(['--mqtt-port', '0', '--auth-credentials-file', creds, '--delivery-spool-dir', join(dir, 'spool'), '--delivery-send-timeout-ms', '2000'], {
+      IOT_KAFKA_BROKERS: brokers,
+    })
+    const fleet = startFleet(gw.mqttPort, passwords, { ratePerDevice: 10 })
+    await sleep(3_000)
+    const beforeKill = fleet.acked.size
+    assert.ok(beforeKill > 0, 'readings acknowledged while Kafka is up')
+
+    stack.kill('kafka')
+    await sleep(6_000)
+    const duringOutage = fleet.acked.size - beforeKill
+    const spooled = await metric(gw, 'gateway_spooled_records_total')
+    await stack.start('kafka')
+    await sleep(5_000)
+    await fleet.stop(20_000)
+
+    assert.ok(duringOutage > 0, 'the spool kept acknowledging while Kafka was down')
+    assert.ok(spooled > 0, 'records went through the spool')
+    collector = await TopicCollector.start(new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }), [Topics.readings])
+    const keyOf = (v: unknown): string => {
+      const r = v as { deviceId: string; boot: number; seq: number }
+      return `${r.deviceId}/${r.boot}/${r.seq}`
+    }
+    for (let i = 0; i < 120; i++) {
+      const have = new Set(collector.of(Topics.readings).map(keyOf))
+      if ([...fleet.acked].every((k) => have.has(k))) break
+      await sleep(500)
+    }
+    assert.ok((await metric(gw, 'gateway_replayed_records_total')) > 0, 'the spool was replayed into Kafka')
+    assertEveryAckedInKafka(fleet.acked, collector.of(Topics.readings).map(keyOf), fleet.published)
+  } finally {
+    await collector?.stop()
+    gw?.child.kill('SIGKILL')
+    await stack.destroy()
+    rmSync(dir, { recursive: true, force: true })
+  }
+})
