@@ -62,6 +62,10 @@ export function createAuthHooks(opts: AuthHooksOptions): AuthHooks {
       if (username === undefined && password === undefined) return done(null, true) // anonymous, allowed by policy
       const id = client.id
       const entry = opts.credentials.get(id)
+      // Anonymous mode (demo, simulators that send username = client id and no password): an
+      // unregistered device may connect without a password. A registered device must still prove
+      // itself, or anonymous mode would let anyone take over its identity.
+      if (!entry && !password && opts.allowAnonymous) return done(null, true)
       if (!entry || !password) return refuse(client, { code: 5, reason: 'bad_credentials' }, done)
       const cached = verified.get(id)
       if (cached && timingSafeEqual(cached, mac(password))) return done(null, true)

@@ -70,4 +70,20 @@ describe('anonymous access', () => {
       await gw.close()
     }
   })
+
+  it('accepts username = client id without a password for unregistered devices only', async () => {
+    const gw = await startTestGateway({ allowAnonymous: true })
+    try {
+      const sim = await connectRaw(gw.port, { clientId: 'sim-bme280-00001', username: 'sim-bme280-00001' })
+      assert.equal(sim.returnCode, 0)
+      const registered = await connectRaw(gw.port, { clientId: 'dev-1', username: 'dev-1' })
+      assert.equal(registered.returnCode, 5, 'a registered device must still give its password')
+      const wrong = await connectRaw(gw.port, { clientId: 'dev-1', username: 'dev-1', password: 'nope' })
+      assert.equal(wrong.returnCode, 5)
+      const other = await connectRaw(gw.port, { clientId: 'sim-2', username: 'sim-3' })
+      assert.equal(other.returnCode, 5, 'username must still equal client id')
+    } finally {
+      await gw.close()
+    }
+  })
 })

@@ -1,0 +1,105 @@
+// One physical sensor unit on one device: its channels, its timing rules (minimum interval, the
+// DHT22's one-sample lag, the DS18B20's early-read value) and its failure state.
+import type { FirmwareProfile, Metric } from '../../firmware-profiles/profile-schema.ts'
+import { saturationVapourPressure } from '../environment/magnus.ts'
+import type { Rng } from '../random/prng.ts'
+import { ChannelModel, drawUnit } from './channel-model.ts'
+import { FaultState, type FaultTag } from './fault-state.ts'
+
+export type Truth = Readonly<Record<Metric, number>>
+
+export interface SensorRead {
+  /** one value per profile channel, NaN when the library reports a failed read */
+  values: number[]
+  fault: FaultTag | null
+  /** false when the library returned a cached or early value instead of a new conversion */
+  fresh: boolean
+}
+
+export class SensorModel {
+  readonly profile: FirmwareProfile
+  readonly channels: readonly ChannelModel[]
+  readonly faults: FaultState
+  private readonly rng: Rng
+  private readonly selfHeating: number
+  private readonly tempIndex: number
+  private readonly humIndex: number
+  private readonly disconnectValue: number
+  private readonly channelMetrics: readonly Metric[]
+  private readonly hasCreep: boolean
+  private lastConvAt = Number.NEGATIVE_INFINITY
+  private last: SensorRead | null = null
+  private previous: SensorRead | null = null
+
+  /** `unitRng` draws the per-unit constants; `rng` every per-read draw. */
+  constructor(profile: FirmwareProfile, unitRng: Rng, rng: Rng, bornAt: number) {
+    this.profile = profile
+    this.rng = rng
+    this.channels = profile.channels.map((c) => new ChannelModel(c, drawUnit(c, unitRng), bornAt))
+    this.faults = new FaultState(profile)
+    this.selfHeating = profile.selfHeatingC?.value ?? 0
+    this.tempIndex = profile.channels.findIndex((c) => c.metric === 'temperature')
+    this.humIndex = profile.channels.findIndex((c) => c.metric === 'humidity')
+    const disc = profile.failures.find((f) => f.kind === 'sentinel' && f.value.value < -100)
+    this.disconnectValue = disc && disc.kind === 'sentinel' ? disc.value.value : Number.NaN
+    this.channelMetrics = profile.channels.map((c) => c.metric)
+    this.hasCreep = profile.failures.some((f) => f.kind === 'creep')
+  }
+
+  private convert(t: number, truth: Truth): SensorRead {
+    const dt = Number.isFinite(this.lastConvAt) ? t - this.lastConvAt : 0
+    this.lastConvAt = t
+    const n = this.channels.length
+    const values: number[] = new Array<number>(n)
+    const truths: number[] = new Array<number>(n)
+    for (let i = 0; i < n; i++) {
+      const ch = this.channels[i] as ChannelModel
+      let x = truth[this.channelMetrics[i] as Metric]
+      let bias = 0
+      if (i === this.tempIndex) bias = this.selfHeating
+      // the part computes RH against its own self-heated die temperature, so a warm die reads
+      // low (sensors.md §2.5 Coupled error)
+      if (i === this.humIndex && this.profile.coupledHumidity && this.selfHeating !== 0) {
+        x = (x * saturationVapourPressure(truth.temperature)) / saturationVapourPressure(truth.temperature + this.selfHeating)
+      }
+      truths[i] = x
+      if (this.hasCreep) bias += this.faults.creepBias(i, x, dt)
+      values[i] = ch.convert(t, x, bias, this.rng)
+    }
+    const fault = this.faults.apply(t, values, truths, this.rng, (c, v) => (this.channels[c] as ChannelModel).quantized(v))
+    return { values, fault, fresh: true }
+  }
+
+  /**
+   * What the firmware's library call returns at time t. `unplugged` models a sensor pulled off
+   * its connector: the DS18B20 library reports −127, the others NaN.
+   */
+  read(t: number, truth: Truth, unplugged = false): SensorRead {
+    if (unplugged) {
+      this.lastConvAt = t
+      const v = this.disconnectValue
+      return { values: this.channels.map(() => v), fault: 'unplugged', fresh: true }
+    }
+    if (this.last !== null && t - this.lastConvAt < this.profile.minIntervalMs.value) {
+      if (this.profile.fastRead === 'cached') return { values: this.last.values, fault: this.last.fault, fresh: false }
+      if (this.profile.fastRead === 'power-on-value') {
+        const v = this.profile.powerOnValue?.value ?? Number.NaN
+        return { values: this.channels.map(() => v), fault: 'early-read', fresh: false }
+      }
+    }
+    const now = this.convert(t, truth)
+    let out = now
+    if (this.profile.returnsPrevious) {
+      out = this.previous ?? now
+      this.previous = now
+    }
+    this.last = out
+    return out
+  }
+
+  powerCycle(): void {
+    this.faults.powerCycle()
+    this.previous = null
+    this.last = null
+  }
+}

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import { loadProfile } from '../../../firmware-profiles/load-profile.ts'
+import { clientKinds, fitsPacket } from '../../../device-sim/device/client-kind.ts'
+import { esphomeEncoder } from '../../../device-sim/dialects/esphome.ts'
+import { nativeEncoder } from '../../../device-sim/dialects/native.ts'
+import { tasmotaEncoder } from '../../../device-sim/dialects/tasmota.ts'
+
+const bme = loadProfile('bme280')
+const dht = loadProfile('dht22')
+const base = { deviceId: 'dev-1', seq: 123, boot: 2, deviceTime: Date.UTC(2026, 10, 22, 3, 0, 0), utcOffsetMinutes: 0 }
+
+test('native: the exact payload, key order fixed', () => {
+  const [m] = nativeEncoder.encode({ ...base, profile: bme, values: [21.53, 41.208, 1012.8396], battery: 3.91, rssi: -61 })
+  assert.equal(m?.topic, 'devices/dev-1/telemetry')
+  assert.equal(m?.payload, '{"seq":123,"boot":2,"ts":1795316400000,"sensor":"bme280","temperature":21.53,"humidity":41.208,"pressure":1012.8396,"battery":3.91,"rssi":-61}')
+  assert.deepEqual(JSON.parse(m?.payload ?? ''), { seq: 123, boot: 2, ts: 1795316400000, sensor: 'bme280', temperature: 21.53, humidity: 41.208, pressure: 1012.8396, battery: 3.91, rssi: -61 })
+})
+
+test('native: a failed channel is left out; an all-NaN read publishes nothing', () => {
+  const [m] = nativeEncoder.encode({ ...base, profile: dht, values: [21.5, Number.NaN] })
+  assert.equal(m?.payload, '{"seq":123,"boot":2,"ts":1795316400000,"sensor":"dht22","temperature":21.5}')
+  assert.deepEqual(nativeEncoder.encode({ ...base, profile: dht, values: [Number.NaN, Number.NaN] }), [])
+})
+
+test('native payloads always fit PubSubClient\'s 256-byte packet (worst cases)', () => {
+  const id = 'x'.repeat(64)
+  const extreme = fc.double({ min: -1e6, max: 1e6, noNaN: true })
+  fc.assert(
+    fc.property(fc.array(extreme, { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (vals, seq) => {
+      // values the quantizer can produce: at most the resolution's decimals
+      const q = vals.map((v, i) => Number(v.toFixed([2, 3, 4][i])))
+      const [m] = nativeEncoder.encode({ deviceId: id, profile: bme, seq, boot: 65535, deviceTime: 8.64e15, utcOffsetMinutes: 0, values: q, battery: 4.2, rssi: -127 })
+      assert.ok(m && fitsPacket(clientKinds.pubsubclient, m.topic, m.payload), `${m?.topic} ${m?.payload}`)
+    }),
+  )
+})
+
+test('tasmota: the DHT22 appears as AM2301 with one-decimal values, DewPoint and local time', () => {
+  const [m] = tasmotaEncoder.encode({ ...base, utcOffsetMinutes: 60, profile: dht, values: [21.54, 41.25] })
+  assert.equal(m?.topic, 'tele/dev-1/SENSOR')
+  assert.equal(m?.payload, '{"Time":"2026-11-22T04:00:00","AM2301":{"Temperature":21.5,"Humidity":41.3,"DewPoint":7.8},"TempUnit":"C"}')
+})
+
+test('tasmota: BME280 has Pressure after DewPoint and a PressureUnit', () => {
+  // DewPoint by Magnus (17.62, 243.12) from 21.53 °C / 41.208 %RH = 7.76 °C, printed as 7.8
+  const [m] = tasmotaEncoder.encode({ ...base, profile: bme, values: [21.53, 41.208, 1012.84] })
+  assert.equal(m?.payload, '{"Time":"2026-11-22T03:00:00","BME280":{"Temperature":21.5,"Humidity":41.2,"DewPoint":7.8,"Pressure":1012.8},"PressureUnit":"hPa","TempUnit":"C"}')
+})
+
+test('tasmota before NTP: Time is 1970 plus uptime', () => {
+  const [m] = tasmotaEncoder.encode({ ...base, deviceTime: 3169, profile: dht, values: [20, 50] })
+  assert.match(m?.payload ?? '', /^\{"Time":"1970-01-01T00:00:03",/)
+})
+
+test('esphome: one bare number per sensor, nan for a failed read', () => {
+  const msgs = esphomeEncoder.encode({ ...base, profile: dht, values: [21.5, Number.NaN] })
+  assert.deepEqual(
+    msgs.map((m) => [m.topic, m.payload]),
+    [
+      ['dev-1/sensor/temperature/state', '21.5'],
+      ['dev-1/sensor/humidity/state', 'nan'],
+    ],
+  )
+})
+
+test('status topics and Will payloads per dialect', () => {
+  assert.deepEqual([nativeEncoder.statusTopic('d'), nativeEncoder.online, nativeEncoder.offline], ['devices/d/status', 'online', 'offline'])
+  assert.deepEqual([tasmotaEncoder.statusTopic('d'), tasmotaEncoder.online, tasmotaEncoder.offline], ['tele/d/LWT', 'Online', 'Offline'])
+  assert.deepEqual([esphomeEncoder.statusTopic('d'), esphomeEncoder.online, esphomeEncoder.offline], ['d/status', 'online', 'offline'])
+})
