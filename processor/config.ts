@@ -1,0 +1,47 @@
+// Settings of `npm run processor`: one TypeBox schema gives the defaults, flags, IOT_* variables,
+// --help and the validation (config/load-config.ts). Units are in the names; defaults commented.
+import { Type, type Static } from '@sinclair/typebox'
+import { CassandraConnection } from '../config/cassandra-connection.ts'
+import { KafkaConnection } from '../config/kafka-connection.ts'
+import { Topics } from '../contracts/topics.ts'
+
+export const ProcessorSettings = Type.Object({
+  groupId: Type.String({ minLength: 1, default: 'iot-processor', description: 'Kafka consumer group (instances of one group share partitions)' }),
+  instanceId: Type.String({ default: '', description: 'name of this instance in logs and checkpoints (default: host-pid)' }),
+  readingsTopic: Type.String({ minLength: 1, default: Topics.readings, description: 'topic of canonical readings' }),
+  dlqTopic: Type.String({ minLength: 1, default: Topics.readingsDlq, description: 'topic for records the processor rejects' }),
+  anomaliesTopic: Type.String({ minLength: 1, default: Topics.anomalies, description: 'topic anomalies are published to (open and close)' }),
+  deviceEventsTopic: Type.String({ default: Topics.deviceEvents, description: 'topic of device session events (a Will or status offline opens an offline anomaly); empty = off' }),
+  windowSizesMs: Type.Array(Type.Integer({ minimum: 1_000, maximum: 86_400_000 }), {
+    minItems: 1,
+    default: [60_000, 3_600_000],
+    description: 'tumbling window sizes, ms, comma-separated (1 min and 1 h); must divide a UTC day',
+  }),
+  allowedLatenessMs: Type.Integer({ minimum: 0, maximum: 86_400_000, default: 10_000, description: 'watermark = max event time - this; a window closes when the watermark passes its end (10 s)' }),
+  idleTimeoutMs: Type.Integer({ minimum: 100, default: 30_000, description: 'a partition with no records this long advances its watermark with the wall clock (30 s)' }),
+  maxFutureMs: Type.Integer({ minimum: 0, default: 300_000, description: 'readings with eventTime more than this after receivedAt go to the DLQ (5 min)' }),
+  defaultReportingIntervalMs: Type.Integer({ minimum: 0, default: 0, description: 'reporting interval for expected counts when neither rules nor the stream give one; 0 = unknown' }),
+  rawStorage: Type.Boolean({ default: true, description: 'store raw readings in readings_raw (--no-processor-raw-storage to switch off)' }),
+  rawTtlS: Type.Integer({ minimum: 0, default: 2_592_000, description: 'TTL of raw rows, s (30 days; 0 = the table default)' }),
+  sessionTimeoutMs: Type.Integer({ minimum: 3_000, maximum: 300_000, default: 30_000, description: 'Kafka group session timeout: how long a dead instance keeps its partitions (30 s)' }),
+  checkpointIntervalMs: Type.Integer({ minimum: 0, default: 1_000, description: 'how often a partition checkpoints its state and commits its offset (1 s)' }),
+  writeConcurrency: Type.Integer({ minimum: 1, maximum: 2_048, default: 128, description: 'Cassandra writes in flight per instance' }),
+  writeRetries: Type.Integer({ minimum: 0, maximum: 20, default: 5, description: 'retries of a retriable write before the partition pauses' }),
+  retryBaseMs: Type.Integer({ minimum: 1, default: 100, description: 'first retry backoff, doubled each time with jitter (100 ms)' }),
+  retryMaxMs: Type.Integer({ minimum: 1, default: 5_000, description: 'backoff ceiling (5 s)' }),
+  rulesFile: Type.String({ default: '', description: 'JSON anomaly rules file (processor/anomalies/rules-file.ts); empty = built-in defaults' }),
+  httpHost: Type.String({ default: '127.0.0.1', description: 'health/metrics listen address' }),
+  httpPort: Type.Integer({ minimum: 0, maximum: 65_535, default: 9_102, description: 'health/metrics port (0 = any free port)' }),
+  logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('silent')], {
+    default: 'info',
+    description: 'log level',
+  }),
+})
+export type ProcessorSettings = Static<typeof ProcessorSettings>
+
+export const ProcessorConfig = Type.Object({
+  kafka: KafkaConnection,
+  cassandra: CassandraConnection,
+  processor: ProcessorSettings,
+})
+export type ProcessorConfig = Static<typeof ProcessorConfig>

@@ -1,0 +1,51 @@
+// What processing a stretch of records asks the store to make durable. Keyed maps coalesce several
+// writes of one row within a batch into the last one (rows are deterministic, so that is the value
+// a replay would write too).
+import type { DeadLetter } from '../../contracts/dead-letter.ts'
+import type { Reading } from '../../contracts/reading.ts'
+import type { Anomaly } from '../anomalies/types.ts'
+import type { Stats } from '../windows/aggregate.ts'
+import type { WindowKey } from '../windows/tumbling-window.ts'
+
+export interface WindowRow {
+  key: WindowKey
+  /** on-time statistics when the watermark closed the window (the row's immutable base) */
+  stats: Stats
+  invalidCount: number
+  expectedCount: number | null
+}
+
+/** A reading that arrived after its window closed; the store folds it into the stored row. */
+export interface LateReading {
+  key: WindowKey
+  boot: number
+  seq: number
+  value: number
+  eventTime: number
+}
+
+export interface DeviceRow {
+  deviceId: string
+  sensor: string
+  dialect: string
+  site: string | null
+  status: 'online' | 'silent'
+  firstSeen: number
+  lastSeen: number
+  reportingIntervalMs: number | null
+  boot: number
+  lastSeq: number
+}
+
+export class Effects {
+  raw: Reading[] = []
+  windows = new Map<string, WindowRow>()
+  late: LateReading[] = []
+  anomalies = new Map<string, Anomaly>()
+  devices = new Map<string, DeviceRow>()
+  dlq: DeadLetter[] = []
+
+  get size(): number {
+    return this.raw.length + this.windows.size + this.late.length + this.anomalies.size + this.devices.size + this.dlq.length
+  }
+}
