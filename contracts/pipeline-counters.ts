@@ -1,0 +1,114 @@
+// How the gateway and the processor report where every reading went (GET /api/pipeline).
+// Each process counts per device in memory (PipelineTally) and a writer upserts the cumulative
+// absolute values into Cassandra (cql/050-pipeline-counters.cql) every few seconds and on close.
+// Absolute values make the write idempotent; a fresh instance id per process run means a restart
+// adds rows instead of resetting them. Counts since the last flush are lost on SIGKILL.
+import { hostname } from 'node:os'
+import cassandra from 'cassandra-driver'
+
+export const PipelineComponents = ['gateway', 'processor'] as const
+export type PipelineComponent = (typeof PipelineComponents)[number]
+
+/**
+ * Counter names. Gateway: received = accepted + Σ rejected:<REASON> + spooled, and
+ * spooled = replayed + still in the spool. Processor: consumed (incl. redeliveries) =
+ * stored_raw + duplicates (+ in flight); stored_raw = windowed + invalid (+ in open windows).
+ */
+export const GatewayCounters = ['received', 'accepted', 'spooled', 'replayed'] as const
+export const ProcessorCounters = ['consumed', 'duplicates', 'stored_raw', 'invalid', 'windowed', 'late'] as const
+export type GatewayCounter = (typeof GatewayCounters)[number] | `rejected:${string}`
+export type ProcessorCounter = (typeof ProcessorCounters)[number]
+export const rejectedCounter = (reason: string): `rejected:${string}` => `rejected:${reason}`
+
+/** Counts that cannot be tied to a device (e.g. an unparseable topic) go under this id. */
+export const UNKNOWN_DEVICE = '?'
+
+/** Cumulative per-device counts of one process. */
+export class PipelineTally {
+  readonly #counts = new Map<string, Map<string, number>>()
+  readonly #dirty = new Set<string>()
+
+  inc(deviceId: string, counter: string, n = 1): void {
+    let m = this.#counts.get(deviceId)
+    if (!m) this.#counts.set(deviceId, (m = new Map()))
+    m.set(counter, (m.get(counter) ?? 0) + n)
+    this.#dirty.add(`${deviceId}\u0000${counter}`)
+  }
+
+  get(deviceId: string, counter: string): number {
+    return this.#counts.get(deviceId)?.get(counter) ?? 0
+  }
+
+  /** Rows changed since the last call, as [deviceId, counter, value]. */
+  takeDirty(): Array<[string, string, number]> {
+    const out: Array<[string, string, number]> = []
+    for (const k of this.#dirty) {
+      const [d, c] = k.split('\u0000') as [string, string]
+      out.push([d, c, this.get(d, c)])
+    }
+    this.#dirty.clear()
+    return out
+  }
+
+  /** Put rows back after a failed flush so the next one writes them. */
+  markDirty(rows: Array<[string, string, number]>): void {
+    for (const [d, c] of rows) this.#dirty.add(`${d}\u0000${c}`)
+  }
+}
+
+export interface CounterWriterOptions {
+  component: PipelineComponent
+  /** unique per process run; default host-pid-startMs */
+  instance?: string
+  /** flush period, ms (default 5,000) */
+  intervalMs?: number
+  /** called when a periodic flush fails (the rows are retried on the next flush) */
+  onError?: (err: unknown) => void
+  now?: () => number
+}
+
+export interface CounterWriter {
+  readonly instance: string
+  flush(): Promise<void>
+  /** stops the timer and writes a last time */
+  close(): Promise<void>
+}
+
+const UPSERT = 'INSERT INTO pipeline_counters (component, instance, device_id, counter, value, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
+const INSTANCE = 'INSERT INTO pipeline_instances (component, instance, host, started_at, updated_at) VALUES (?, ?, ?, ?, ?)'
+const BATCH_ROWS = 100 // rows of one partition per unlogged batch
+
+/** `client` must be connected to the pipeline's keyspace. The first flush runs after intervalMs. */
+export function startCounterWriter(client: cassandra.Client, tally: PipelineTally, opts: CounterWriterOptions): CounterWriter {
+  const now = opts.now ?? Date.now
+  const startedAt = new Date(now())
+  const instance = opts.instance ?? `${hostname()}-${process.pid}-${startedAt.getTime()}`
+  let chain: Promise<void> = Promise.resolve()
+
+  const writeOnce = async (): Promise<void> => {
+    const rows = tally.takeDirty()
+    const at = new Date(now())
+    try {
+      for (let i = 0; i < rows.length; i += BATCH_ROWS) {
+        const batch = rows.slice(i, i + BATCH_ROWS).map(([d, c, v]) => ({ query: UPSERT, params: [opts.component, instance, d, c, cassandra.types.Long.fromNumber(v), at] }))
+        await client.batch(batch, { prepare: true, logged: false })
+      }
+      await client.execute(INSTANCE, [opts.component, instance, hostname(), startedAt, at], { prepare: true })
+    } catch (err) {
+      tally.markDirty(rows)
+      throw err
+    }
+  }
+  // Flushes are serialised so an older snapshot never overwrites a newer one.
+  const flush = (): Promise<void> => (chain = chain.catch(() => {}).then(writeOnce))
+  const timer = setInterval(() => flush().catch((err) => opts.onError?.(err)), opts.intervalMs ?? 5_000)
+  timer.unref()
+  return {
+    instance,
+    flush,
+    close: async () => {
+      clearInterval(timer)
+      await flush()
+    },
+  }
+}
