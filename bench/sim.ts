@@ -3,10 +3,8 @@
 //  1. readings generated per second on one core in --out mode (target ≥ 500 000/s)
 //  2. RSS per idle device with 10 000 MQTT connections in this process (target ≤ 10 KB)
 //  3. sustained publish rate against Mosquitto (QoS 0 and QoS 1)
-import { spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type AddressInfo } from 'node:net'
-import { devNull, tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { devNull } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
@@ -19,47 +17,10 @@ import { runOffline } from '../device-sim/engine/run-offline.ts'
 import { buildDevices } from '../device-sim/engine/build-fleet.ts'
 import { Simulation } from '../device-sim/engine/simulation.ts'
 import { MqttTransport } from '../device-sim/mqtt/mqtt-transport.ts'
+import { startMosquitto } from './lib/mosquitto.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const cfg = (over: Record<string, unknown>): SimConfig => Value.Default(SimConfigSchema, Value.Clone(over)) as SimConfig
-
-async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
-
-async function startMosquitto(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'bench-mosq-'))
-  const conf = join(dir, 'm.conf')
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_connections -1\nmax_queued_messages 1000000\n`)
-  const proc = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' })
-  const url = `mqtt://127.0.0.1:${port}`
-  // ready once it accepts TCP (at most 5 s)
-  for (let i = 0; i < 250; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        s.destroy()
-        r(true)
-      })
-      s.once('error', () => r(false))
-    })
-    if (ok) break
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  return {
-    url,
-    stop: async () => {
-      if (proc.exitCode !== null) return
-      const done = new Promise<void>((r) => proc.once('exit', () => r()))
-      proc.kill('SIGTERM')
-      await done
-    },
-  }
-}
 
 /**
  * Readings per second in --out mode, per wall second and per CPU second of this process (the

@@ -1,0 +1,162 @@
+// npm run bench -- gateway [--devices 1000] [--duration-s 15] [--idle 10000]
+// Needs Kafka (npm run stack:up, or IOT_KAFKA_BROKERS). The same load generator drives Debian's
+// Mosquitto (MQTT only, the ceiling) and our gateway (MQTT → Kafka, PUBACK after acks=all), and
+// Kafka's own ProducerPerformance measures the Kafka ceiling, all in one run. Targets (issue 4):
+// QoS 1 ≥ 20,000/s acknowledged after durable; QoS 0 ingest ≥ 0.5 × Mosquitto; PUBACK p99 ≤ 50 ms
+// at half the QoS 1 rate; 10,000 idle connections at ≤ 20 KB RSS each.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { Kafka, logLevel } from 'kafkajs'
+import mqtt from 'mqtt'
+import { loadConfig } from '../config/load-config.ts'
+import { StackConfig } from '../local-stack/config.ts'
+import { libDir } from '../local-stack/fetch-jars.ts'
+import { metric, startGatewayProcess } from '../test/gateway/helpers/gateway-process.ts'
+import { startMosquitto } from './lib/mosquitto.ts'
+import { connectDevices, runLoad, type LoadResult } from './lib/mqtt-load.ts'
+import { printTable, writeResults, type Row } from './lib/results.ts'
+
+const arg = (name: string, def: number): number => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i === -1 ? def : Number(process.argv[i + 1])
+}
+
+function rssKiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return Number(m?.[1] ?? 0)
+}
+
+async function idleCost(port: number, pid: number, n: number, prefix: string): Promise<{ connected: number; kibPerConnection: number }> {
+  const before = rssKiB(pid)
+  const ids = Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(5, '0')}`)
+  const clients = await connectDevices(port, ids, 120)
+  await new Promise((r) => setTimeout(r, 3_000))
+  const after = rssKiB(pid)
+  await Promise.all(clients.map((c) => c.end(5_000)))
+  return { connected: clients.length, kibPerConnection: Number(((after - before) / Math.max(1, clients.length)).toFixed(2)) }
+}
+
+function kafkaProducerPerf(brokers: string, topic: string, records: number): { perSecond: number; p99Ms: number; line: string } {
+  const { stack } = loadConfig(StackConfig)
+  const r = spawnSync(
+    'java',
+    ['-Xmx512m', '-cp', `${libDir(stack.cacheDir, 'kafka')}/*`, 'org.apache.kafka.tools.ProducerPerformance', '--topic', topic, '--num-records', String(records),
+      '--record-size', '110', '--throughput', '-1', '--producer-props', `bootstrap.servers=${brokers}`, 'acks=all', 'linger.ms=2'],
+    { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  )
+  const line = `${r.stdout}`.trim().split('\n').filter((l) => l.includes('records sent')).at(-1) ?? `${r.stderr}`.slice(-300)
+  const m = /([\d.]+) records\/sec.*?([\d.]+) ms 99th/.exec(line)
+  return { perSecond: Math.round(Number(m?.[1] ?? 0)), p99Ms: Number(m?.[2] ?? 0), line }
+}
+
+interface Sample {
+  value: number
+  at: number
+}
+
+/** A broker-side counter read as the load's measurement window opens and closes. */
+function brokerRate(read: () => Promise<Sample>): { edge: (e: 'start' | 'end') => Promise<void>; rate: () => number } {
+  let a: Sample | undefined
+  let b: Sample | undefined
+  return {
+    edge: async (e) => {
+      if (e === 'start') a = await read()
+      else b = await read()
+    },
+    rate: () => (a && b && b.at > a.at ? Math.round(((b.value - a.value) * 1000) / (b.at - a.at)) : 0),
+  }
+}
+
+/** Waits (at most 60 s) until a broker counter stops moving: the previous phase is fully drained. */
+async function settled(read: () => Promise<number>): Promise<void> {
+  let last = await read()
+  for (let i = 0; i < 60; i++) {
+    await new Promise((r) => setTimeout(r, 1_000))
+    const now = await read()
+    if (now === last) return
+    last = now
+  }
+}
+
+/** Mosquitto's own count of messages received ($SYS, published every sys_interval = 1 s). */
+async function mosquittoReceivedCounter(port: number): Promise<{ latest: () => Sample; close: () => void }> {
+  const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'bench-sys', reconnectPeriod: 0 })
+  let last: Sample = { value: 0, at: performance.now() }
+  client.on('message', (_t, payload) => (last = { value: Number(payload.toString()), at: performance.now() }))
+  await client.subscribeAsync('$SYS/broker/messages/received')
+  return { latest: () => last, close: () => void client.end(true) }
+}
+
+export default async function bench(): Promise<void> {
+  const devices = arg('devices', 1000)
+  const durationMs = arg('duration-s', 15) * 1000
+  const idle = arg('idle', 10_000)
+  const warmupMs = 3_000
+  const brokers = process.env.IOT_KAFKA_BROKERS ?? '127.0.0.1:9092'
+  const suffix = Date.now().toString(36)
+  const topics = { readings: `bench.readings.${suffix}`, dlq: `bench.dlq.${suffix}`, events: `bench.events.${suffix}`, perf: `bench.perf.${suffix}` }
+  const admin = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin()
+  await admin.connect()
+  await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: topic === topics.readings || topic === topics.perf ? 6 : 1 })), waitForLeaders: true })
+  const load = (port: number, qos: 0 | 1, idPrefix: string, rate?: number, onWindow?: (edge: 'start' | 'end') => Promise<void>): Promise<LoadResult> =>
+    runLoad({ port, devices, qos, warmupMs, durationMs, window: 10, idPrefix, ...(rate === undefined ? {} : { rate }), ...(onWindow ? { onWindow } : {}) })
+  const rows: Row[] = []
+  const result: Record<string, unknown> = { devices, durationMs, brokers }
+  try {
+    // Idle cost first, on a fresh process: after load phases the heap shrinks and distorts it.
+    console.error(`mosquitto: ${idle} idle connections, QoS 0, QoS 1 …`)
+    const mosq = await startMosquitto()
+    const mPort = Number(new URL(mosq.url).port)
+    const mIdle = await idleCost(mPort, mosq.pid, idle, 'mqidle')
+    const sys = await mosquittoReceivedCounter(mPort)
+    const mq0Window = brokerRate(() => Promise.resolve(sys.latest()))
+    // QoS 1 first: a QoS 0 phase leaves a backlog in socket buffers that the broker keeps draining.
+    const mq1 = await load(mPort, 1, 'mq1')
+    const mq0 = await load(mPort, 0, 'mq0', undefined, mq0Window.edge)
+    sys.close()
+    await mosq.stop()
+
+    console.error(`gateway: ${idle} idle connections, QoS 0, QoS 1, latency at half load …`)
+    const gw = await startGatewayProcess(
+      ['--mqtt-port', '0', '--auth-allow-anonymous', '--auth-credentials-file', '/nonexistent-bench-devices.json', '--limits-publish-rate-per-sec', '100000', '--limits-publish-burst', '100000',
+        '--topics-readings', topics.readings, '--topics-dlq', topics.dlq, '--topics-device-events', topics.events],
+      { IOT_KAFKA_BROKERS: brokers },
+    )
+    let g0: LoadResult, g1: LoadResult, gLat: LoadResult, gIdle: { connected: number; kibPerConnection: number }
+    const g0Received = brokerRate(async () => ({ value: await metric(gw, 'gateway_messages_received_total'), at: performance.now() }))
+    const g0Stored = brokerRate(async () => ({ value: await metric(gw, 'gateway_readings_accepted_total'), at: performance.now() }))
+    try {
+      gIdle = await idleCost(gw.mqttPort, gw.child.pid as number, idle, 'gwidle')
+      g1 = await load(gw.mqttPort, 1, 'gw1')
+      await settled(() => metric(gw, 'gateway_messages_received_total'))
+      gLat = await load(gw.mqttPort, 1, 'gwlat', Math.max(1, Math.round(g1.perSecond / 2)))
+      await settled(() => metric(gw, 'gateway_messages_received_total'))
+      g0 = await load(gw.mqttPort, 0, 'gw0', undefined, async (edge) => {
+        await g0Received.edge(edge)
+        await g0Stored.edge(edge)
+      })
+    } finally {
+      gw.child.kill('SIGTERM')
+      await gw.exited
+    }
+    console.error('Kafka ProducerPerformance (acks=all) …')
+    const kperf = kafkaProducerPerf(brokers, topics.perf, 300_000)
+
+    const ratio = (a: number, b: number): string => (b ? (a / b).toFixed(2) : '-')
+    rows.push(
+      { figure: 'QoS 0 messages ingested/s (broker side)', mosquitto: mq0Window.rate(), gateway: g0Received.rate(), ratio: ratio(g0Received.rate(), mq0Window.rate()), target: '≥ 0.50 × mosquitto' },
+      { figure: 'QoS 0 readings stored in Kafka/s', mosquitto: '-', gateway: g0Stored.rate(), ratio: '-', target: '' },
+      { figure: 'QoS 1 acknowledged/s', mosquitto: mq1.perSecond, gateway: g1.perSecond, ratio: ratio(g1.perSecond, mq1.perSecond), target: 'gateway ≥ 20,000 (after acks=all)' },
+      { figure: 'QoS 1 PUBACK p50 / p99 ms (closed loop)', mosquitto: `${mq1.p50Ms} / ${mq1.p99Ms}`, gateway: `${g1.p50Ms} / ${g1.p99Ms}`, ratio: '-', target: '' },
+      { figure: `PUBACK p50 / p99 ms at ${Math.round(g1.perSecond / 2)}/s (half load)`, mosquitto: '-', gateway: `${gLat.p50Ms} / ${gLat.p99Ms}`, ratio: '-', target: 'p99 ≤ 50 ms' },
+      { figure: `idle connections (of ${idle}) / KiB RSS each`, mosquitto: `${mIdle.connected} / ${mIdle.kibPerConnection}`, gateway: `${gIdle.connected} / ${gIdle.kibPerConnection}`, ratio: ratio(gIdle.kibPerConnection, mIdle.kibPerConnection), target: '≤ 20 KB each' },
+      { figure: 'Kafka ProducerPerformance records/s (acks=all, 110 B)', mosquitto: '-', gateway: kperf.perSecond, ratio: ratio(g1.perSecond, kperf.perSecond), target: 'ceiling; ratio = gateway QoS 1 / it' },
+    )
+    Object.assign(result, { mosquitto: { qos0: { ...mq0, ingestedPerSecond: mq0Window.rate() }, qos1: mq1, idle: mIdle }, gateway: { qos0: { ...g0, ingestedPerSecond: g0Received.rate(), storedPerSecond: g0Stored.rate() }, qos1: g1, halfLoad: gLat, idle: gIdle }, kafkaProducerPerformance: kperf, rows })
+    printTable(rows)
+    console.log(`\nwritten to ${writeResults('gateway', result)}`)
+  } finally {
+    await admin.deleteTopics({ topics: Object.values(topics) }).catch(() => {})
+    await admin.disconnect()
+  }
+}

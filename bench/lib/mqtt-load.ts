@@ -1,0 +1,127 @@
+// One MQTT load generator for every broker in a benchmark: N devices, each with its own connection
+// (the simulator's lean MQTT 3.1.1 client), publishing native readings at QoS 0 or 1. Closed loop
+// (each device keeps `window` publishes outstanding: the broker's ceiling) or open loop (a fixed
+// total rate: latency at a given load). QoS 1 counts PUBACKs; QoS 0 counts completed socket writes.
+import { LeanMqttClient } from '../../device-sim/mqtt/lean-client.ts'
+
+export interface LoadOptions {
+  port: number
+  devices: number
+  qos: 0 | 1
+  warmupMs: number
+  durationMs: number
+  /** publishes outstanding per device */
+  window: number
+  /** total publishes/s across devices; absent = closed loop */
+  rate?: number
+  idPrefix: string
+  /** called as the measurement window opens and closes (broker-side counters are read here) */
+  onWindow?: (edge: 'start' | 'end') => Promise<void>
+}
+
+export interface LoadResult {
+  devices: number
+  connected: number
+  completed: number
+  failed: number
+  perSecond: number
+  p50Ms: number
+  p99Ms: number
+  maxMs: number
+}
+
+export async function connectDevices(port: number, ids: string[], keepaliveS = 60, maxConnecting = 200): Promise<LeanMqttClient[]> {
+  const clients: LeanMqttClient[] = []
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < ids.length) {
+      const id = ids[next++] as string
+      await new Promise<void>((resolve) => {
+        const c: LeanMqttClient = new LeanMqttClient(
+          { host: '127.0.0.1', port, clientId: id, username: id, keepaliveS, connectTimeoutMs: 20_000 },
+          { onConnect: () => (clients.push(c), resolve()), onClose: () => resolve() },
+        )
+      })
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(maxConnecting, ids.length) }, worker))
+  return clients
+}
+
+const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
+
+export async function runLoad(o: LoadOptions): Promise<LoadResult> {
+  const ids = Array.from({ length: o.devices }, (_, i) => `${o.idPrefix}-${String(i).padStart(5, '0')}`)
+  const clients = await connectDevices(o.port, ids)
+  let running = true
+  let measuring = false
+  let completed = 0
+  let failed = 0
+  const latencies: number[] = []
+  const outstanding = new Array<number>(clients.length).fill(0)
+  const seqs = new Array<number>(clients.length).fill(0)
+
+  const publishOne = (i: number): void => {
+    const c = clients[i] as LeanMqttClient
+    const seq = ++seqs[i]!
+    outstanding[i]!++
+    const t0 = performance.now()
+    const payload = `{"seq":${seq},"sensor":"bme280","temperature":${(20 + (seq % 100) / 100).toFixed(2)},"humidity":41.2,"pressure":1012.84}`
+    c.publish(`devices/${ids[i]}/telemetry`, payload, o.qos, false, (err) => {
+      outstanding[i]!--
+      if (measuring) {
+        if (err) failed++
+        else {
+          completed++
+          if (o.qos === 1) latencies.push(performance.now() - t0)
+        }
+      }
+      // Through setImmediate: a QoS 0 write the kernel takes at once completes on nextTick, and
+      // re-publishing from there would never yield to the timers that end the measurement.
+      if (running && o.rate === undefined && !err) setImmediate(publishOne, i)
+    })
+  }
+
+  let ticker: NodeJS.Timeout | undefined
+  if (o.rate === undefined) {
+    for (let i = 0; i < clients.length; i++) for (let w = 0; w < o.window; w++) publishOne(i)
+  } else {
+    // Open loop: every 10 ms issue the publishes due, round-robin over devices with room.
+    let credit = 0
+    let cursor = 0
+    ticker = setInterval(() => {
+      credit += (o.rate as number) / 100
+      let spins = 0
+      while (credit >= 1 && spins < clients.length) {
+        const i = cursor++ % clients.length
+        if ((outstanding[i] as number) < o.window && clients[i]?.isConnected) {
+          publishOne(i)
+          credit--
+          spins = 0
+        } else spins++
+      }
+    }, 10)
+  }
+  await new Promise((r) => setTimeout(r, o.warmupMs))
+  await o.onWindow?.('start')
+  measuring = true
+  const start = performance.now()
+  await new Promise((r) => setTimeout(r, o.durationMs))
+  const elapsed = (performance.now() - start) / 1000
+  measuring = false
+  await o.onWindow?.('end')
+  running = false
+  if (ticker) clearInterval(ticker)
+  await Promise.all(clients.map((c) => c.end(5_000)))
+  latencies.sort((a, b) => a - b)
+  return {
+    devices: o.devices,
+    connected: clients.length,
+    completed,
+    failed,
+    perSecond: Math.round(completed / elapsed),
+    p50Ms: Number(percentile(latencies, 0.5).toFixed(2)),
+    p99Ms: Number(percentile(latencies, 0.99).toFixed(2)),
+    maxMs: Number((latencies.at(-1) ?? 0).toFixed(2)),
+  }
+}
