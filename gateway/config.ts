@@ -24,7 +24,9 @@ export const GatewayConfig = Type.Object({
     enabled: Type.Boolean({ default: false, description: 'also listen for MQTT over WebSocket' }),
     port: Port(8083, 'MQTT WebSocket port'),
   }),
-  http: Type.Object({
+  // Named gatewayHttp, not http: the API's --http-port / IOT_HTTP_PORT is its public port, and one
+  // exported variable must not move two services.
+  gatewayHttp: Type.Object({
     host: Type.String({ default: '127.0.0.1', description: 'health/metrics HTTP listen address' }),
     port: Port(9102, 'health/metrics HTTP port (/health, /ready, /metrics)'),
   }),

@@ -58,7 +58,7 @@ const listeners: Listener[] = [await startTcpListener(broker, config.mqtt.host, 
 if (config.tls.enabled) listeners.push(await startTlsListener(broker, config.mqtt.host, config.tls.port, config.tls.certFile, config.tls.keyFile))
 if (config.ws.enabled) listeners.push(await startWsListener(broker, config.mqtt.host, config.ws.port, config.limits.maxPacketBytes))
 const http = createHealthServer({ registry: metrics.registry, sinkStatus: () => sink.status(), serving: () => serving })
-const httpPort = await listenOn(http, config.http.host, config.http.port)
+const httpPort = await listenOn(http, config.gatewayHttp.host, config.gatewayHttp.port)
 
 log.info(
   { listeners: listeners.map((l) => ({ name: l.name, port: l.port })), http: httpPort, kafka: config.kafka.brokers, spool: config.delivery.spoolDir || null, status: sink.status() },

@@ -31,7 +31,7 @@ export const ProcessorSettings = Type.Object({
   retryMaxMs: Type.Integer({ minimum: 1, default: 5_000, description: 'backoff ceiling (5 s)' }),
   rulesFile: Type.String({ default: '', description: 'JSON anomaly rules file (processor/anomalies/rules-file.ts); empty = built-in defaults' }),
   httpHost: Type.String({ default: '127.0.0.1', description: 'health/metrics listen address' }),
-  httpPort: Type.Integer({ minimum: 0, maximum: 65_535, default: 9_102, description: 'health/metrics port (0 = any free port)' }),
+  httpPort: Type.Integer({ minimum: 0, maximum: 65_535, default: 9_103, description: 'health/metrics port (0 = any free port; the gateway has 9102)' }),
   logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error'), Type.Literal('silent')], {
     default: 'info',
     description: 'log level',

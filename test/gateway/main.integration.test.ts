@@ -36,7 +36,7 @@ describe('gateway process', () => {
     const password = added.stdout.trim()
 
     const child = spawnTsx('gateway/main.ts', [
-      '--mqtt-host', '127.0.0.1', '--mqtt-port', '0', '--http-port', '0', '--auth-credentials-file', creds,
+      '--mqtt-host', '127.0.0.1', '--mqtt-port', '0', '--gateway-http-port', '0', '--auth-credentials-file', creds,
       '--topics-readings', topics.readings, '--topics-dlq', topics.dlq, '--topics-device-events', topics.events,
       '--delivery-spool-dir', join(dir, 'spool'),
     ])

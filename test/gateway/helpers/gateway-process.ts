@@ -22,7 +22,7 @@ export async function addDevices(credentialsFile: string, ids: readonly string[]
 }
 
 export async function startGatewayProcess(args: string[], env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawnTsx('gateway/main.ts', ['--mqtt-host', '127.0.0.1', '--http-port', '0', ...args], env)
+  const child = spawnTsx('gateway/main.ts', ['--mqtt-host', '127.0.0.1', '--gateway-http-port', '0', ...args], env)
   const lines: string[] = []
   let buf = ''
   const collect = (d: Buffer): void => {
