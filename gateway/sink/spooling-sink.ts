@@ -31,7 +31,10 @@ export class SpoolingSink implements TelemetrySink {
 
   constructor(o: SpoolingSinkOptions) {
     this.#o = o
-    if (!o.spool.isEmpty()) this.#enterSpooling('spool not empty at start')
+    if (!o.spool.isEmpty()) {
+      this.#enterSpooling('spool not empty at start')
+      this.#startReplay()
+    }
   }
 
   get mode(): 'direct' | 'spooling' {
@@ -57,13 +60,26 @@ export class SpoolingSink implements TelemetrySink {
       throw err
     }
     this.#o.metrics?.spooled.inc({}, records.length)
+    // Only now: a replay loop started before this append could find the spool empty, declare it
+    // drained and go back to direct mode, leaving this record on disk with nothing to replay it.
+    this.#startReplay()
   }
 
   #enterSpooling(why: string): void {
     if (this.#mode === 'spooling') return
     this.#mode = 'spooling'
     this.#o.log?.warn({ why }, 'Kafka unavailable: spooling to disk')
-    this.#replaying ??= this.#replayUntilDrained().finally(() => (this.#replaying = null))
+  }
+
+  #startReplay(): void {
+    if (this.#replaying) return
+    this.#replaying = this.#replayUntilDrained().finally(() => {
+      this.#replaying = null
+      // A write can fail, append and ask for a replay between the drain and this callback: it found
+      // a loop still registered and started none. Without this, acknowledged records would wait on
+      // disk with nothing replaying them.
+      if (!this.#closed && (this.#mode === 'spooling' || !this.#o.spool.isEmpty())) this.#startReplay()
+    })
   }
 
   /** A failing disk must not crash the process nor silently end replay: log and try again. */

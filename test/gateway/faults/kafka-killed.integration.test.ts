@@ -62,6 +62,10 @@ test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, n
     }
     assert.ok((await metric(gw, 'gateway_replayed_records_total')) > 0, 'the spool was replayed into Kafka')
     assertEveryAckedInKafka(fleet.acked, collector.of(Topics.readings).map(keyOf), fleet.published)
+  } catch (err) {
+    // A failure here is worth the gateway's own account: its exit code and last log lines.
+    const exit = gw?.child.exitCode ?? gw?.child.signalCode ?? 'still running'
+    throw new Error(`${(err as Error).message}\ngateway exit: ${exit}\n${gw?.lines.slice(-40).join('\n') ?? ''}`, { cause: err })
   } finally {
     await collector?.stop()
     gw?.child.kill('SIGKILL')

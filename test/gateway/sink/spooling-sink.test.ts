@@ -27,6 +27,13 @@ class SwitchableSink implements TelemetrySink {
   async close(): Promise<void> {}
 }
 
+/** Reports Kafka reachable yet times out: what a send to a just-killed broker looks like. */
+class TimingOutSink extends SwitchableSink {
+  override status(): SinkStatus {
+    return { accepting: true, kafkaReachable: true, spoolBytes: 0, spoolLimitBytes: 0 }
+  }
+}
+
 const rec = (i: number): SinkRecord => ({ stream: 'readings', key: 'd', value: JSON.stringify({ seq: i }) })
 const seqs = (rs: SinkRecord[]): number[] => rs.map((r) => (JSON.parse(r.value) as { seq: number }).seq)
 const until = async (cond: () => boolean, ms = 5_000): Promise<void> => {
@@ -56,6 +63,34 @@ describe('SpoolingSink', () => {
     await sink.write([rec(41)])
     assert.deepEqual(seqs(primary.got), Array.from({ length: 42 }, (_, i) => i))
     assert.equal(sink.status().spoolBytes, 0)
+    await sink.close()
+  })
+
+  // Regression: the replay loop once started before the failed write's append, found the spool
+  // empty, went back to direct mode, and the record stayed on disk with nothing to replay it.
+  it('a single failed write is replayed once the primary is back, with no further writes', async () => {
+    const primary = new TimingOutSink()
+    const sink = open(primary)
+    primary.down = true
+    await sink.write([rec(100)])
+    primary.down = false
+    await until(() => primary.got.length === 1)
+    assert.deepEqual(seqs(primary.got), [100])
+    await until(() => sink.status().spoolBytes === 0)
+    await sink.close()
+  })
+
+  it('writes failing around the moment the spool drains are all replayed', async () => {
+    const primary = new TimingOutSink()
+    const sink = open(primary)
+    for (let round = 0; round < 20; round++) {
+      primary.down = true
+      await Promise.all([sink.write([rec(round * 3)]), sink.write([rec(round * 3 + 1)]), sink.write([rec(round * 3 + 2)])])
+      primary.down = false
+      await new Promise((r) => setTimeout(r, round % 4))
+    }
+    await until(() => primary.got.length === 60)
+    assert.deepEqual(seqs(primary.got).sort((a, b) => a - b), Array.from({ length: 60 }, (_, i) => i))
     await sink.close()
   })
 
