@@ -54,6 +54,13 @@ export class Device {
   private phase: Phase = 'booting'
   private seq = 0
   private boot = -1
+  /**
+   * Published boot counter = bootBase + power-ons in this run. Real firmware keeps its counter in
+   * flash across power cycles; a simulator run starting again at 0 would reuse (boot, seq) pairs of
+   * an earlier run, and downstream dedup on (deviceId, boot, seq) would drop the new readings as
+   * duplicates. The simulated start in epoch seconds is unique per start yet deterministic for --out.
+   */
+  private readonly bootBase: number
   private wakesSinceSync = 0
   private wakeAt = 0
   private linkAt = Number.POSITIVE_INFINITY
@@ -69,6 +76,7 @@ export class Device {
     this.spec = spec
     this.id = spec.id
     this.startAt = startAt
+    this.bootBase = Math.floor(startAt / 1000)
     this.encoder = encoders[spec.dialect]
     this.rng = createRng(seed, 'device', spec.id)
     this.sensor = new SensorModel(spec.profile, createRng(seed, 'unit', spec.id), createRng(seed, 'sensor', spec.id), startAt)
@@ -248,7 +256,7 @@ export class Device {
       deviceId: this.id,
       profile: spec.profile,
       seq: this.seq + 1,
-      boot: this.boot,
+      boot: this.bootBase + this.boot,
       deviceTime,
       utcOffsetMinutes: spec.env.site.utcOffsetMinutes,
       values: read.values,
@@ -269,7 +277,7 @@ export class Device {
         payload: m.payload,
         reading: {
           seq: this.seq,
-          boot: this.boot,
+          boot: this.bootBase + this.boot,
           eventTime: deviceTime,
           sampledAt: t,
           sensor: spec.profile.id,
