@@ -18,8 +18,16 @@ test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknow
     await admin.connect()
     const cluster = await admin.describeCluster()
     assert.equal(cluster.brokers.length, 3)
-    await admin.createTopics({ topics: [{ topic: 'replicated', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }], waitForLeaders: true })
-    const meta = await admin.fetchTopicMetadata({ topics: ['replicated'] })
+    await admin.createTopics({ topics: [{ topic: 'replicated', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] })
+    // A fresh cluster propagates new-topic metadata to each broker with a delay; KafkaJS's own
+    // waitForLeaders gave up on UNKNOWN_TOPIC_OR_PARTITION under CI load. Poll, bounded.
+    let meta = { topics: [] as Array<{ partitions: Array<{ partitionId: number; leader: number; replicas: number[] }> }> }
+    for (let i = 0; i < 120; i++) {
+      meta = await admin.fetchTopicMetadata({ topics: ['replicated'] }).catch(() => meta)
+      const parts = meta.topics[0]?.partitions ?? []
+      if (parts.length === 3 && parts.every((p) => p.leader >= 0 && p.replicas.length === 3)) break
+      await new Promise((r) => setTimeout(r, 500))
+    }
     const leader = meta.topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader as number
     assert.ok(meta.topics[0]?.partitions.every((p) => p.replicas.length === 3))
 
