@@ -1,5 +1,5 @@
 // The shape of a firmware profile file (firmware-profiles/<id>.json). Every number is a `Cited`
-// value: the figure, the row of shared/reference/sensors.md it comes from ("§1.1 Humidity
+// value: the figure, the row of firmware-profiles/sensors.md it comes from ("§1.1 Humidity
 // accuracy"), and `estimate: true` where the datasheet is silent and the figure is ours.
 import { Type, type Static } from '@sinclair/typebox'
 

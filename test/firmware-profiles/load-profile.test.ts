@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
@@ -7,7 +7,8 @@ import { listProfiles, loadProfile, parseProfile } from '../../firmware-profiles
 import type { Cited } from '../../firmware-profiles/profile-schema.ts'
 import { SimError } from '../../device-sim/errors.ts'
 
-const sensorsMd = join(import.meta.dirname, '../../../shared/reference/sensors.md')
+// The datasheet facts the profiles cite, kept beside them so every clone (and CI) can check them.
+const sensorsMd = join(import.meta.dirname, '../../firmware-profiles/sensors.md')
 
 test('the four required profiles exist and validate', () => {
   const ids = listProfiles()
@@ -61,7 +62,7 @@ function* citedValues(x: unknown, path: string): Generator<[string, Cited]> {
   }
 }
 
-test('every cited number names a row of sensors.md, or says it is an estimate', { skip: !existsSync(sensorsMd) && 'shared/reference/sensors.md not present' }, () => {
+test('every cited number names a row of sensors.md, or says it is an estimate', () => {
   const md = readFileSync(sensorsMd, 'utf8')
   const lines = md.split('\n')
   const sectionOf = (i: number): string => {
