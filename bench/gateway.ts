@@ -36,6 +36,12 @@ async function idleCost(port: number, pid: number, n: number, prefix: string): P
   return { connected: clients.length, kibPerConnection: Number(((after - before) / Math.max(1, clients.length)).toFixed(2)) }
 }
 
+/** CPU time (user + system) of a process so far, ms: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s on Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
+
 function kafkaProducerPerf(brokers: string, topic: string, records: number): { perSecond: number; p99Ms: number; line: string } {
   const { stack } = loadConfig(StackConfig)
   const r = spawnSync(
@@ -125,9 +131,17 @@ export default async function bench(): Promise<void> {
     let g0: LoadResult, g1: LoadResult, gLat: LoadResult, gIdle: { connected: number; kibPerConnection: number }
     const g0Received = brokerRate(async () => ({ value: await metric(gw, 'gateway_messages_received_total'), at: performance.now() }))
     const g0Stored = brokerRate(async () => ({ value: await metric(gw, 'gateway_readings_accepted_total'), at: performance.now() }))
+    // CPU per acknowledged QoS 1 message: on a shared, noisy machine the rate depends on how much
+    // CPU the gateway was given; its cost per message does much less.
+    const g1Cpu = { cpu: [0, 0], accepted: [0, 0] }
+    const g1Edge = async (edge: 'start' | 'end'): Promise<void> => {
+      const i = edge === 'start' ? 0 : 1
+      g1Cpu.cpu[i] = cpuMs(gw.child.pid as number)
+      g1Cpu.accepted[i] = await metric(gw, 'gateway_readings_accepted_total')
+    }
     try {
       gIdle = await idleCost(gw.mqttPort, gw.child.pid as number, idle, 'gwidle')
-      g1 = await load(gw.mqttPort, 1, 'gw1')
+      g1 = await load(gw.mqttPort, 1, 'gw1', undefined, g1Edge)
       await settled(() => metric(gw, 'gateway_messages_received_total'))
       gLat = await load(gw.mqttPort, 1, 'gwlat', Math.max(1, Math.round(g1.perSecond / 2)))
       await settled(() => metric(gw, 'gateway_messages_received_total'))
@@ -143,16 +157,20 @@ export default async function bench(): Promise<void> {
     const kperf = kafkaProducerPerf(brokers, topics.perf, 300_000)
 
     const ratio = (a: number, b: number): string => (b ? (a / b).toFixed(2) : '-')
+    const g1Accepted = (g1Cpu.accepted[1] as number) - (g1Cpu.accepted[0] as number)
+    const g1UsPerMessage = g1Accepted > 0 ? Math.round((((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) * 1000) / g1Accepted) : 0
+    const g1CpuShare = Math.round(((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) / (durationMs / 100))
     rows.push(
       { figure: 'QoS 0 messages ingested/s (broker side)', mosquitto: mq0Window.rate(), gateway: g0Received.rate(), ratio: ratio(g0Received.rate(), mq0Window.rate()), target: '≥ 0.50 × mosquitto' },
       { figure: 'QoS 0 readings stored in Kafka/s', mosquitto: '-', gateway: g0Stored.rate(), ratio: '-', target: '' },
       { figure: 'QoS 1 acknowledged/s', mosquitto: mq1.perSecond, gateway: g1.perSecond, ratio: ratio(g1.perSecond, mq1.perSecond), target: 'gateway ≥ 20,000 (after acks=all)' },
+      { figure: 'gateway CPU µs per QoS 1 reading / CPU % of one core', mosquitto: '-', gateway: `${g1UsPerMessage} / ${g1CpuShare}`, ratio: '-', target: 'lower is better; % < 100 = CPU-starved' },
       { figure: 'QoS 1 PUBACK p50 / p99 ms (closed loop)', mosquitto: `${mq1.p50Ms} / ${mq1.p99Ms}`, gateway: `${g1.p50Ms} / ${g1.p99Ms}`, ratio: '-', target: '' },
       { figure: `PUBACK p50 / p99 ms at ${Math.round(g1.perSecond / 2)}/s (half load)`, mosquitto: '-', gateway: `${gLat.p50Ms} / ${gLat.p99Ms}`, ratio: '-', target: 'p99 ≤ 50 ms' },
       { figure: `idle connections (of ${idle}) / KiB RSS each`, mosquitto: `${mIdle.connected} / ${mIdle.kibPerConnection}`, gateway: `${gIdle.connected} / ${gIdle.kibPerConnection}`, ratio: ratio(gIdle.kibPerConnection, mIdle.kibPerConnection), target: '≤ 20 KB each' },
       { figure: 'Kafka ProducerPerformance records/s (acks=all, 110 B)', mosquitto: '-', gateway: kperf.perSecond, ratio: ratio(g1.perSecond, kperf.perSecond), target: 'ceiling; ratio = gateway QoS 1 / it' },
     )
-    Object.assign(result, { mosquitto: { qos0: { ...mq0, ingestedPerSecond: mq0Window.rate() }, qos1: mq1, idle: mIdle }, gateway: { qos0: { ...g0, ingestedPerSecond: g0Received.rate(), storedPerSecond: g0Stored.rate() }, qos1: g1, halfLoad: gLat, idle: gIdle }, kafkaProducerPerformance: kperf, rows })
+    Object.assign(result, { mosquitto: { qos0: { ...mq0, ingestedPerSecond: mq0Window.rate() }, qos1: mq1, idle: mIdle }, gateway: { qos0: { ...g0, ingestedPerSecond: g0Received.rate(), storedPerSecond: g0Stored.rate() }, qos1: { ...g1, cpuUsPerReading: g1UsPerMessage, cpuShare: g1CpuShare }, halfLoad: gLat, idle: gIdle }, kafkaProducerPerformance: kperf, rows })
     printTable(rows)
     console.log(`\nwritten to ${writeResults('gateway', result)}`)
   } finally {

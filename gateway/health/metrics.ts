@@ -7,14 +7,32 @@ const labelText = (l: Labels): string => {
   return parts.length ? `{${parts.join(',')}}` : ''
 }
 
+// inc() runs several times per message on the ingest path; escaping and joining the labels each
+// time showed in profiles. Label values are a small closed set (reasons, limits, dialects), so the
+// exposition text is cached per raw label string; the cap keeps a caller passing open-ended values
+// from growing it without bound (those are then escaped on each call, as before).
+const LABEL_CACHE_MAX = 10_000
+const labelCache = new Map<string, string>()
+const labelKey = (l: Labels): string => {
+  let raw = ''
+  for (const k in l) raw += `${k}\u0000${l[k] as string}\u0001`
+  if (raw === '') return ''
+  let text = labelCache.get(raw)
+  if (text === undefined) {
+    text = labelText(l)
+    if (labelCache.size < LABEL_CACHE_MAX) labelCache.set(raw, text)
+  }
+  return text
+}
+
 export class Counter {
   readonly #values = new Map<string, number>()
   inc(labels: Labels = {}, by = 1): void {
-    const k = labelText(labels)
+    const k = labelKey(labels)
     this.#values.set(k, (this.#values.get(k) ?? 0) + by)
   }
   get(labels: Labels = {}): number {
-    return this.#values.get(labelText(labels)) ?? 0
+    return this.#values.get(labelKey(labels)) ?? 0
   }
   lines(name: string): string[] {
     if (this.#values.size === 0) return [`${name} 0`]

@@ -73,32 +73,38 @@ export function ingestMessage(m: InboundMessage, ctx: IngestContext): IngestOutc
   }
 }
 
+// Runs once per PUBLISH: no per-call closures or context spreads (they showed in profiles).
+const rejectOutcome = (m: InboundMessage, r: Rejection, now: number): IngestOutcome => ({
+  records: [deadLetter(m, r, now)],
+  readings: 0,
+  rejected: r.reason,
+  nanDropped: 0,
+  sensorFailures: 0,
+  events: 0,
+})
+
 function ingestUnsafe(m: InboundMessage, ctx: IngestContext): IngestOutcome {
   const now = ctx.now()
-  const out: IngestOutcome = { records: [], readings: 0, rejected: null, nanDropped: 0, sensorFailures: 0, events: 0 }
-  const reject = (r: Rejection): IngestOutcome => ({ ...out, records: [deadLetter(m, r, now)], rejected: r.reason })
-
   if (m.route.kind === 'status') {
     const status = parseStatus(m.payload)
-    if (status instanceof Rejection) return reject(status)
+    if (status instanceof Rejection) return rejectOutcome(m, status, now)
     const ev: DeviceEvent = { deviceId: m.route.deviceId, kind: m.isWill ? 'will' : 'status', status, at: now, detail: m.topic }
-    return { ...out, records: [{ stream: 'events', key: m.route.deviceId, value: JSON.stringify(ev) }], events: 1 }
+    return { records: [{ stream: 'events', key: m.route.deviceId, value: JSON.stringify(ev) }], readings: 0, rejected: null, nanDropped: 0, sensorFailures: 0, events: 1 }
   }
   const raws = rawReadings(m, ctx)
-  if (raws instanceof Rejection) return reject(raws)
-  const nctx: NormalizeContext = { ...ctx, now }
-  const records: SinkRecord[] = []
-  let readings = 0
+  if (raws instanceof Rejection) return rejectOutcome(m, raws, now)
+  const nctx: NormalizeContext = { now, minPlausibleMs: ctx.minPlausibleMs, maxFutureSkewMs: ctx.maxFutureSkewMs, gatewaySeq: ctx.gatewaySeq }
+  const out: IngestOutcome = { records: [], readings: 0, rejected: null, nanDropped: 0, sensorFailures: 0, events: 0 }
   for (const raw of raws) {
     const n = normalize(raw, nctx)
     // One bad sensor object rejects the whole message: the DLQ keeps the raw bytes to replay.
-    if (n instanceof Rejection) return reject(n)
+    if (n instanceof Rejection) return rejectOutcome(m, n, now)
     out.nanDropped += n.nanDropped
     if (n.kind === 'sensor_failure') out.sensorFailures++
     else {
-      records.push({ stream: 'readings', key: n.reading.deviceId, value: JSON.stringify(n.reading) })
-      readings++
+      out.records.push({ stream: 'readings', key: n.reading.deviceId, value: JSON.stringify(n.reading) })
+      out.readings++
     }
   }
-  return { ...out, records, readings }
+  return out
 }

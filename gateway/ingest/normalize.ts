@@ -50,13 +50,16 @@ const METRIC_NAME = /^[a-z][a-z0-9_]{0,31}$/
 export function normalize(raw: RawReading, ctx: NormalizeContext): Normalized | Rejection {
   const metrics: Record<string, number> = {}
   let nanDropped = 0
+  let kept = 0
   for (const [name, v] of Object.entries(raw.values)) {
     if (!METRIC_NAME.test(name)) return new Rejection('GW_REJECT_SCHEMA', `metric name ${JSON.stringify(name)} is not [a-z][a-z0-9_]{0,31}`)
     if (isReadFailure(v)) nanDropped++
-    else if (typeof v === 'number') metrics[name] = v
-    else return new Rejection('GW_REJECT_SCHEMA', `metric ${name} is not a number`)
+    else if (typeof v === 'number') {
+      metrics[name] = v
+      kept++
+    } else return new Rejection('GW_REJECT_SCHEMA', `metric ${name} is not a number`)
   }
-  if (Object.keys(metrics).length === 0) {
+  if (kept === 0) {
     if (nanDropped > 0) return { kind: 'sensor_failure', nanDropped }
     return new Rejection('GW_REJECT_SCHEMA', 'no metric in the message')
   }
