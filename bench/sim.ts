@@ -3,7 +3,7 @@
 //  1. readings generated per second on one core in --out mode (target ≥ 500 000/s)
 //  2. RSS per idle device with 10 000 MQTT connections in this process (target ≤ 10 KB)
 //  3. sustained publish rate against Mosquitto (QoS 0 and QoS 1)
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { devNull } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +16,8 @@ import { runLive } from '../device-sim/engine/run-live.ts'
 import { runOffline } from '../device-sim/engine/run-offline.ts'
 import { buildDevices } from '../device-sim/engine/build-fleet.ts'
 import { Simulation } from '../device-sim/engine/simulation.ts'
+import { toNdjsonLine } from '../device-sim/engine/publish-record.ts'
+import type { DeviceOutput } from '../device-sim/device/device-spec.ts'
 import { MqttTransport } from '../device-sim/mqtt/mqtt-transport.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
 
@@ -24,33 +26,39 @@ const cfg = (over: Record<string, unknown>): SimConfig => Value.Default(SimConfi
 
 /**
  * Readings per second in --out mode, per wall second and per CPU second of this process (the
- * machine also runs Kafka and Cassandra, so CPU time is the fairer "per core" figure), with the
- * NDJSON written to /dev/null, and for the model alone (publishes counted, not serialised).
+ * machine also runs Kafka and Cassandra, so CPU time is the fairer "per core" figure), in three
+ * stages so a shortfall can be placed: the model alone (publishes counted, not serialised), the
+ * model plus NDJSON encoding (lines built, not written), and the whole --out path to /dev/null.
  */
 function generationRate(quick: boolean): Record<string, number> {
   const c = cfg({ profile: 'bme280', devices: 1000, interval: '1s', duration: quick ? '2m' : '10m', out: devNull, seed: 1 })
   runOffline(planFleet(cfg({ ...c, duration: '10s' })), devNull) // warm-up (JIT)
   const cpu = (u: NodeJS.CpuUsage): number => (u.user + u.system) / 1e6
-  let u0 = process.cpuUsage()
-  let t0 = performance.now()
-  const r = runOffline(planFleet(c), devNull)
-  const wall = (performance.now() - t0) / 1000
-  const cpuS = cpu(process.cpuUsage(u0))
-  const plan = planFleet(c)
-  const sim = new Simulation(buildDevices(plan), plan.startAt, plan.durationMs)
+  const timed = (f: () => number): { reads: number; wall: number; cpu: number } => {
+    const u0 = process.cpuUsage()
+    const t0 = performance.now()
+    const reads = f()
+    return { reads, wall: (performance.now() - t0) / 1000, cpu: cpu(process.cpuUsage(u0)) }
+  }
+  const inMemory = (out: DeviceOutput): number => {
+    const plan = planFleet(c)
+    const sim = new Simulation(buildDevices(plan), plan.startAt, plan.durationMs)
+    sim.runUntil(Number.POSITIVE_INFINITY, out)
+    return sim.totals().reads
+  }
+  const full = timed(() => runOffline(planFleet(c), devNull).totals.reads)
   let n = 0
-  u0 = process.cpuUsage()
-  t0 = performance.now()
-  sim.runUntil(Number.POSITIVE_INFINITY, { publish: () => void n++, session: () => {} })
-  const modelWall = (performance.now() - t0) / 1000
-  const modelCpu = cpu(process.cpuUsage(u0))
-  const reads = sim.totals().reads
+  const model = timed(() => inMemory({ publish: () => void n++, session: () => {} }))
+  let bytes = 0
+  const encode = timed(() => inMemory({ publish: (r) => void (bytes += toNdjsonLine(r).length), session: () => {} }))
   return {
-    readings: r.totals.reads,
-    ndjsonPerWallSecond: Math.round(r.totals.reads / wall),
-    ndjsonPerCpuSecond: Math.round(r.totals.reads / cpuS),
-    modelPerWallSecond: Math.round(reads / modelWall),
-    modelPerCpuSecond: Math.round(reads / modelCpu),
+    readings: full.reads,
+    ndjsonPerWallSecond: Math.round(full.reads / full.wall),
+    ndjsonPerCpuSecond: Math.round(full.reads / full.cpu),
+    modelPerWallSecond: Math.round(model.reads / model.wall),
+    modelPerCpuSecond: Math.round(model.reads / model.cpu),
+    modelEncodePerWallSecond: Math.round(encode.reads / encode.wall),
+    modelEncodePerCpuSecond: Math.round(encode.reads / encode.cpu),
   }
 }
 
@@ -116,6 +124,9 @@ async function publishRate(url: string, qos: 0 | 1, quick: boolean): Promise<Rec
 
 export default async function bench(argv: string[]): Promise<void> {
   const quick = argv.includes('--quick')
+  // --only generation: the --out throughput alone (seconds, no broker), for profiling work
+  const only = argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : ''
+  if (only !== '' && only !== 'generation') throw new Error(`--only: "${only}" is not a phase (generation)`)
   const nConn = quick ? 2000 : 10_000
   const results: Record<string, unknown> = { at: new Date().toISOString(), node: process.version, quick }
   // a fresh broker per phase, so no phase inherits another's backlog
@@ -128,14 +139,19 @@ export default async function bench(argv: string[]): Promise<void> {
     }
   }
   // first, so the RSS baseline is not inflated by the heap the other phases leave behind
-  results.idle = await withBroker((url) => idleConnections(url, nConn))
-  console.table({ idle: results.idle })
-  results.publishQos0 = await withBroker((url) => publishRate(url, 0, quick))
-  results.publishQos1 = await withBroker((url) => publishRate(url, 1, quick))
-  console.table({ qos0: results.publishQos0, qos1: results.publishQos1 })
+  if (only === '') {
+    results.idle = await withBroker((url) => idleConnections(url, nConn))
+    console.table({ idle: results.idle })
+    results.publishQos0 = await withBroker((url) => publishRate(url, 0, quick))
+    results.publishQos1 = await withBroker((url) => publishRate(url, 1, quick))
+    console.table({ qos0: results.publishQos0, qos1: results.publishQos1 })
+  }
   results.generation = generationRate(quick)
   console.table({ generation: results.generation })
   mkdirSync(join(here, 'results'), { recursive: true })
+  // a partial run keeps the other phases' last figures
+  const file = join(here, 'results', 'sim.json')
+  if (only !== '' && existsSync(file)) Object.assign(results, { ...(JSON.parse(readFileSync(file, 'utf8')) as object), ...results })
   writeFileSync(join(here, 'results', 'sim.json'), `${JSON.stringify(results, null, 2)}\n`)
   console.log(`wrote ${join(here, 'results', 'sim.json')}`)
 }

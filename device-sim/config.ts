@@ -30,6 +30,10 @@ export const SimConfigSchema = Type.Object({
   connectTimeout: Type.String({ default: '10s', description: 'MQTT connect timeout (wall time)' }),
   maxConnecting: Type.Integer({ minimum: 1, maximum: 10_000, default: 200, description: 'connections opened at once while ramping up' }),
   out: Type.String({ default: '', description: 'write every publish as NDJSON to this file instead of a broker ("-" = stdout)' }),
+  outSessions: Type.Boolean({
+    default: false,
+    description: 'with --out, also write every session change (connect, DISCONNECT, link lost) as a "session" line, so --replay reproduces disconnects',
+  }),
   replay: Type.String({ default: '', description: 'publish a recorded NDJSON stream to the broker (honours --speed)' }),
   progress: Type.Union([Type.Literal('auto'), Type.Literal('on'), Type.Literal('off')], { default: 'auto', description: 'live progress line: auto (on a terminal) | on | off' }),
   chaos: Type.Object({

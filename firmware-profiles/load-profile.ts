@@ -42,6 +42,15 @@ function semanticProblems(p: FirmwareProfile): string[] {
   })
   if (p.fastRead === 'power-on-value' && !p.powerOnValue) out.push('/powerOnValue: required when fastRead is "power-on-value"')
   if (p.minIntervalMs.value <= 0) out.push('/minIntervalMs: must be > 0')
+  // the BME280 register field allows off, 2, 4, 8, 16 (§2.3 IIR)
+  if (p.iirCoefficient && ![1, 2, 4, 8, 16].includes(p.iirCoefficient.value)) out.push('/iirCoefficient: must be 1 (off), 2, 4, 8 or 16')
+  const heat = p.pollSelfHeating
+  if (heat && (heat.maxC.value < 0 || heat.fullAtIntervalMs.value <= 0 || heat.tauS.value <= 0)) {
+    out.push('/pollSelfHeating: maxC must be ≥ 0, fullAtIntervalMs and tauS > 0')
+  }
+  const clone = p.twosComplementCloneFraction
+  if (clone && (clone.value < 0 || clone.value > 1)) out.push('/twosComplementCloneFraction: a probability must be in [0, 1]')
+  if (clone && !metrics.has('temperature')) out.push('/twosComplementCloneFraction: needs a temperature channel')
   return out
 }
 

@@ -94,6 +94,23 @@ export const FirmwareProfile = Type.Object(
     selfHeatingC: Type.Optional(Cited),
     /** humidity computed inside the part from its own (self-heated) temperature (BME280) */
     coupledHumidity: Type.Optional(Type.Boolean()),
+    /**
+     * On-chip IIR filter coefficient c of y = (y·(c−1) + x)/c, applied per conversion to temperature
+     * and pressure, never humidity (BME280 §2.3); 1 = off. Reset at power-on (config write).
+     */
+    iirCoefficient: Type.Optional(Cited),
+    /**
+     * Self-heating that builds up when the part is read often (DHT22 §1.4): the temperature bias
+     * tends to maxC × min(1, fullAtIntervalMs / time since the last conversion) with time
+     * constant tauS. Absent = not modelled.
+     */
+    pollSelfHeating: Type.Optional(Type.Object({ maxC: Cited, fullAtIntervalMs: Cited, tauS: Cited }, { additionalProperties: false })),
+    /**
+     * Share of units that send negative temperatures in two's complement instead of the
+     * datasheet's sign-magnitude (DHT22 clones, §1.1 Clone variant); the library decodes them as
+     * sign-magnitude, so −10.1 °C reads −3266.7 °C. Absent = none.
+     */
+    twosComplementCloneFraction: Type.Optional(Cited),
     channels: Type.Array(ChannelProfile, { minItems: 1 }),
     failures: Type.Array(FailureMode),
   },

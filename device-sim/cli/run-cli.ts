@@ -50,10 +50,14 @@ async function run(cfg: SimConfig, io: CliIo): Promise<unknown> {
     const counters = await replay(records, transportOptions(cfg), cfg.seed, 10_000)
     return { mode: 'replay', file: cfg.replay, records: records.length, transport: counters }
   }
+  if (cfg.outSessions && cfg.out === '') throw new SimError('SIM_ERR_INVALID_ARGS', '--out-sessions only applies to --out')
   const plan = planFleet(cfg)
   if (cfg.out !== '') {
-    const result = runOffline(plan, cfg.out, (sim, lines) =>
-      progress.update({ simulatedMs: sim.now, connected: 0, published: lines, acknowledged: 0, failed: 0 }),
+    const result = runOffline(
+      plan,
+      cfg.out,
+      (sim, lines) => progress.update({ simulatedMs: sim.now, connected: 0, published: lines, acknowledged: 0, failed: 0 }),
+      { sessions: cfg.outSessions },
     )
     progress.done({ simulatedMs: plan.startAt + result.simulatedMs, connected: 0, published: result.lines, acknowledged: 0, failed: 0 })
     return result

@@ -6,7 +6,8 @@ import { SensorModel } from '../sensor/sensor-model.ts'
 import { encoders } from '../dialects/encoders.ts'
 import type { DialectEncoder } from '../dialects/dialect-types.ts'
 import { ChaosStage } from '../chaos/chaos-stage.ts'
-import type { PublishRecord } from '../engine/publish-record.ts'
+import type { DecodedReading, PublishRecord } from '../engine/publish-record.ts'
+import type { ReadingInput } from '../dialects/dialect-types.ts'
 import { Battery, BROWN_OUT_V } from './battery.ts'
 import { fitsPacket } from './client-kind.ts'
 import { DeviceClock } from './device-clock.ts'
@@ -48,6 +49,7 @@ export class Device {
   /** position in the fleet, the tie-breaker between events at the same instant */
   rank = 0
   private readonly encoder: DialectEncoder
+  private readonly input: ReadingInput
   private readonly rng: Rng
   private readonly chaos: ChaosStage
   private readonly outbox: EspOutbox | null
@@ -78,6 +80,17 @@ export class Device {
     this.startAt = startAt
     this.bootBase = Math.floor(startAt / 1000)
     this.encoder = encoders[spec.dialect]
+    this.input = {
+      deviceId: spec.id,
+      profile: spec.profile,
+      seq: 0,
+      boot: 0,
+      deviceTime: 0,
+      utcOffsetMinutes: spec.env.site.utcOffsetMinutes,
+      values: [],
+      battery: undefined,
+      rssi: undefined,
+    }
     this.rng = createRng(seed, 'device', spec.id)
     this.sensor = new SensorModel(spec.profile, createRng(seed, 'unit', spec.id), createRng(seed, 'sensor', spec.id), startAt)
     const skewRng = createRng(seed, 'chaos-clock', spec.id)
@@ -252,21 +265,32 @@ export class Device {
     const battery = this.battery ? this.battery.reportedVolts(load) : undefined
     const rssi = this.wifi.sampleRssi()
     const deviceTime = this.clock.now(t)
-    const input = {
-      deviceId: this.id,
-      profile: spec.profile,
-      seq: this.seq + 1,
-      boot: this.bootBase + this.boot,
-      deviceTime,
-      utcOffsetMinutes: spec.env.site.utcOffsetMinutes,
-      values: read.values,
-      battery,
-      rssi,
-    }
+    const boot = this.bootBase + this.boot
+    // one mutable input per device: encoders read it synchronously and keep nothing
+    const input = this.input
+    input.seq = this.seq + 1
+    input.boot = boot
+    input.deviceTime = deviceTime
+    input.values = read.values
+    input.battery = battery
+    input.rssi = rssi
     const messages = this.encoder.encode(input)
     if (messages.length === 0) this.counters.skippedFailedReads++
     else this.seq++
     for (const m of messages) {
+      const reading: DecodedReading = {
+        seq: this.seq,
+        boot,
+        eventTime: deviceTime,
+        sampledAt: t,
+        sensor: spec.profile.id,
+        dialect: spec.dialect,
+        metrics: m.metrics,
+        battery,
+        rssi,
+        fault: read.fault,
+        metricsJson: m.metricsJson,
+      }
       const rec: PublishRecord = {
         publishedAt: t,
         deviceId: this.id,
@@ -275,19 +299,10 @@ export class Device {
         qos: spec.qos,
         retain: false,
         payload: m.payload,
-        reading: {
-          seq: this.seq,
-          boot: this.bootBase + this.boot,
-          eventTime: deviceTime,
-          sampledAt: t,
-          sensor: spec.profile.id,
-          dialect: spec.dialect,
-          metrics: m.metrics,
-          ...(battery === undefined ? {} : { battery }),
-          rssi,
-          fault: read.fault,
-        },
+        reading,
         chaos: null,
+        payloadJson: m.payloadJson,
+        payloadJsonOf: m.payload,
       }
       if (!fitsPacket(spec.client, m.topic, m.payload)) this.counters.oversize++
       else if (this.phase === 'online') this.sendTelemetry(rec, out)

@@ -21,6 +21,13 @@ export interface EncodedMessage {
   payload: string
   /** the metric values this message carries, as the receiver will decode them */
   metrics: Record<string, number>
+  /**
+   * `metrics` as the inside of a JSON object (NaN as null), built from the same number strings as
+   * the payload: number-to-string conversion dominated the --out hot path when done twice
+   */
+  metricsJson?: string
+  /** `payload` as a JSON string literal (JSON.stringify(payload)), built with it for the same reason */
+  payloadJson?: string
 }
 
 export interface DialectEncoder {

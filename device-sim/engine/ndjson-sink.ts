@@ -4,9 +4,10 @@
 import { closeSync, openSync, writeSync } from 'node:fs'
 import type { DeviceOutput, SessionEvent } from '../device/device-spec.ts'
 import { SimError } from '../errors.ts'
-import { toNdjsonLine, type PublishRecord } from './publish-record.ts'
+import { sessionNdjsonLine, toNdjsonLine, type PublishRecord } from './publish-record.ts'
 
 const SIZE = 1 << 20
+const pause = new Int32Array(new SharedArrayBuffer(4))
 
 export class NdjsonSink implements DeviceOutput {
   private readonly fd: number
@@ -14,8 +15,11 @@ export class NdjsonSink implements DeviceOutput {
   private readonly buf = Buffer.allocUnsafe(SIZE)
   private used = 0
   lines = 0
+  /** write session changes too (--out-sessions) */
+  private readonly sessions: boolean
 
-  constructor(path: string) {
+  constructor(path: string, opts: { sessions?: boolean } = {}) {
+    this.sessions = opts.sessions ?? false
     if (path === '-') {
       this.fd = 1
       this.ownsFd = false
@@ -30,7 +34,14 @@ export class NdjsonSink implements DeviceOutput {
   }
 
   publish(r: PublishRecord): void {
-    const line = toNdjsonLine(r)
+    this.line(toNdjsonLine(r))
+  }
+
+  session(e: SessionEvent): void {
+    if (this.sessions) this.line(sessionNdjsonLine(e))
+  }
+
+  private line(line: string): void {
     // worst case 3 bytes per UTF-16 unit, plus the newline
     if (this.used + line.length * 3 + 1 > SIZE) {
       this.flush()
@@ -45,11 +56,18 @@ export class NdjsonSink implements DeviceOutput {
     this.lines++
   }
 
-  session(_e: SessionEvent): void {}
-
   flush(): void {
     let off = 0
-    while (off < this.used) off += writeSync(this.fd, this.buf, off, this.used - off)
+    while (off < this.used) {
+      try {
+        off += writeSync(this.fd, this.buf, off, this.used - off)
+      } catch (e) {
+        // stdout on a pipe is non-blocking in Node: `--out - | sha256sum` hit EAGAIN once the
+        // reader fell behind. Sleep 1 ms (not a busy loop) and retry; anything else is an error.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
+        Atomics.wait(pause, 0, 0, 1)
+      }
+    }
     this.used = 0
   }
 

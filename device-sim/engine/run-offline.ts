@@ -14,10 +14,15 @@ export interface OfflineResult {
   totals: ReturnType<Simulation['totals']>
 }
 
-export function runOffline(plan: FleetPlan, file: string, onProgress?: (sim: Simulation, lines: number) => void): OfflineResult {
+export interface OfflineOptions {
+  /** also write session changes (--out-sessions) */
+  sessions?: boolean
+}
+
+export function runOffline(plan: FleetPlan, file: string, onProgress?: (sim: Simulation, lines: number) => void, opts: OfflineOptions = {}): OfflineResult {
   const t0 = performance.now()
   const sim = new Simulation(buildDevices(plan), plan.startAt, plan.durationMs)
-  const sink = new NdjsonSink(file)
+  const sink = new NdjsonSink(file, opts)
   try {
     const step = 60_000
     while (!sim.done) {

@@ -41,9 +41,14 @@ export class ChannelModel {
   private lastAt = 0
   private lagDt = -1
   private lagGain = 1
+  /** on-chip IIR coefficient (1 = off) and its state (§2.3 IIR) */
+  private readonly iir: number
+  private iirState = 0
+  private iirPrimed = false
 
-  constructor(profile: ChannelProfile, unit: UnitDraw, bornAt: number) {
+  constructor(profile: ChannelProfile, unit: UnitDraw, bornAt: number, iirCoefficient = 1) {
     this.profile = profile
+    this.iir = iirCoefficient
     this.unit = unit
     this.quantize = makeQuantizer(profile.resolution.value)
     this.tauMs = profile.tauS.value * 1000
@@ -82,8 +87,21 @@ export class ChannelModel {
     const h = this.hysteresis
     if (this.lag > this.hyst + h) this.hyst = this.lag - h
     else if (this.lag < this.hyst - h) this.hyst = this.lag + h
-    const measured = this.hyst + this.systematicAt(t) + bias + this.sigma * rng.normal()
+    let measured = this.hyst + this.systematicAt(t) + bias + this.sigma * rng.normal()
+    if (this.iir > 1) {
+      // §2.3 IIR: y_n = (y_{n−1}·(c−1) + x_n)/c, one step per conversion (in forced mode the ODR
+      // is the read rate), after noise and before quantization (§6 step 5); the first value after
+      // a reset becomes the state
+      this.iirState = this.iirPrimed ? (this.iirState * (this.iir - 1) + measured) / this.iir : measured
+      this.iirPrimed = true
+      measured = this.iirState
+    }
     return this.clamp(this.quantize(measured))
+  }
+
+  /** Writing the config register (at every power-on) resets the filter (§2.3 IIR). */
+  resetFilter(): void {
+    this.iirPrimed = false
   }
 
   clamp(x: number): number {

@@ -16,6 +16,11 @@ interface Decay {
 export class FaultState {
   private readonly modes: readonly FailureMode[]
   private readonly index: ReadonlyMap<string, number>
+  /** channel index of each mode's metric (−1 when the mode has none), resolved once: per-read Map lookups were a hot spot */
+  private readonly modeChannel: Int32Array
+  /** per spike mode: [channel, value] pairs */
+  private readonly spikeTargets: (readonly (readonly [number, number])[])[]
+  private readonly hasCreep: boolean
   lockedUp = false
   private readonly stuck = new Set<number>()
   private readonly decays = new Map<number, Decay>()
@@ -26,6 +31,11 @@ export class FaultState {
   constructor(profile: FirmwareProfile) {
     this.modes = profile.failures
     this.index = new Map(profile.channels.map((c, i) => [c.metric, i]))
+    this.modeChannel = Int32Array.from(this.modes, (m) => ('metric' in m ? this.ch(m.metric) : -1))
+    this.spikeTargets = this.modes.map((m) =>
+      m.kind === 'spike' ? Object.entries(m.values).flatMap(([metric, v]) => (this.ch(metric) >= 0 ? [[this.ch(metric), v] as const] : [])) : [],
+    )
+    this.hasCreep = this.modes.some((m) => m.kind === 'creep')
   }
 
   private ch(metric: string): number {
@@ -35,8 +45,9 @@ export class FaultState {
   /** Creep bias per channel before conversion (§3.1 High-RH creep); updates the exposure clock. */
   creepBias(channel: number, truth: number, dtMs: number): number {
     let bias = 0
-    for (const m of this.modes) {
-      if (m.kind !== 'creep' || this.ch(m.metric) !== channel) continue
+    for (let i = 0; i < this.modes.length; i++) {
+      const m = this.modes[i] as FailureMode
+      if (m.kind !== 'creep' || this.modeChannel[i] !== channel) continue
       const above = truth > m.above.value ? (this.creepAboveMs.get(channel) ?? 0) + dtMs : 0
       this.creepAboveMs.set(channel, above)
       let off = this.creepOffset.get(channel) ?? 0
@@ -49,6 +60,7 @@ export class FaultState {
   }
 
   isCreeping(): boolean {
+    if (!this.hasCreep) return false
     for (const v of this.creepOffset.values()) if (v > 0.05) return true
     return false
   }
@@ -59,7 +71,8 @@ export class FaultState {
    */
   apply(t: number, values: number[], truths: readonly number[], rng: Rng, quantize: (ch: number, x: number) => number): FaultTag | null {
     let tag: FaultTag | null = null
-    for (const m of this.modes) {
+    for (let i = 0; i < this.modes.length; i++) {
+      const m = this.modes[i] as FailureMode
       switch (m.kind) {
         case 'lockup':
           if (!this.lockedUp && rng.chance(m.ratePerRead.value)) this.lockedUp = true
@@ -69,15 +82,12 @@ export class FaultState {
           break
         case 'spike':
           if (rng.chance(m.ratePerRead.value)) {
-            for (const [metric, v] of Object.entries(m.values)) {
-              const c = this.ch(metric)
-              if (c >= 0) values[c] = v
-            }
+            for (const [c, v] of this.spikeTargets[i] ?? []) values[c] = v
             tag ??= 'spike'
           }
           break
         case 'stuck': {
-          const c = this.ch(m.metric)
+          const c = this.modeChannel[i] as number
           const truth = truths[c] ?? 0
           if (this.stuck.has(c)) {
             if (truth <= m.whenTruthAbove.value && rng.chance(m.recoveryPerRead.value)) this.stuck.delete(c)
@@ -89,7 +99,7 @@ export class FaultState {
           break
         }
         case 'decay': {
-          const c = this.ch(m.metric)
+          const c = this.modeChannel[i] as number
           let d = this.decays.get(c)
           if (!d && rng.chance(m.ratePerRead.value)) {
             d = { mode: m, startAt: t, from: values[c] ?? 0 }
@@ -114,7 +124,7 @@ export class FaultState {
             while (!rng.chance(p)) left++
             this.sentinelRun = left > 0 ? { mode: m, left } : null
           } else break
-          const c = this.ch(m.metric)
+          const c = this.modeChannel[i] as number
           values[c] = m.value.value
           tag ??= m.name
           break

@@ -27,6 +27,12 @@ export class SensorModel {
   private readonly disconnectValue: number
   private readonly channelMetrics: readonly Metric[]
   private readonly hasCreep: boolean
+  /** made once: a closure per conversion showed up in the --out profile */
+  private readonly quantizeChannel = (c: number, v: number): number => (this.channels[c] as ChannelModel).quantized(v)
+  /** this unit sends negative temperatures in two's complement (a DHT22 clone) */
+  readonly twosComplementClone: boolean
+  /** current poll self-heating bias, °C */
+  private pollHeat = 0
   private lastConvAt = Number.NEGATIVE_INFINITY
   private last: SensorRead | null = null
   private previous: SensorRead | null = null
@@ -35,7 +41,12 @@ export class SensorModel {
   constructor(profile: FirmwareProfile, unitRng: Rng, rng: Rng, bornAt: number) {
     this.profile = profile
     this.rng = rng
-    this.channels = profile.channels.map((c) => new ChannelModel(c, drawUnit(c, unitRng), bornAt))
+    // §2.3: the IIR filters temperature and pressure, never humidity
+    const iir = profile.iirCoefficient?.value ?? 1
+    this.channels = profile.channels.map((c) => new ChannelModel(c, drawUnit(c, unitRng), bornAt, c.metric === 'humidity' ? 1 : iir))
+    // drawn after every channel draw and only when the profile asks, so existing units keep theirs
+    const cloneShare = profile.twosComplementCloneFraction?.value ?? 0
+    this.twosComplementClone = cloneShare > 0 && unitRng.chance(cloneShare)
     this.faults = new FaultState(profile)
     this.selfHeating = profile.selfHeatingC?.value ?? 0
     this.tempIndex = profile.channels.findIndex((c) => c.metric === 'temperature')
@@ -49,6 +60,13 @@ export class SensorModel {
   private convert(t: number, truth: Truth): SensorRead {
     const dt = Number.isFinite(this.lastConvAt) ? t - this.lastConvAt : 0
     this.lastConvAt = t
+    const heat = this.profile.pollSelfHeating
+    if (heat && dt > 0) {
+      // §1.4 Self-heating: the rise tends to maxC when polled at the fastest rate and falls in
+      // proportion to the duty cycle at slower ones (estimate), first order with time constant tauS
+      const target = heat.maxC.value * Math.min(1, heat.fullAtIntervalMs.value / dt)
+      this.pollHeat += (target - this.pollHeat) * (1 - Math.exp(-dt / (heat.tauS.value * 1000)))
+    }
     const n = this.channels.length
     const values: number[] = new Array<number>(n)
     const truths: number[] = new Array<number>(n)
@@ -56,7 +74,7 @@ export class SensorModel {
       const ch = this.channels[i] as ChannelModel
       let x = truth[this.channelMetrics[i] as Metric]
       let bias = 0
-      if (i === this.tempIndex) bias = this.selfHeating
+      if (i === this.tempIndex) bias = this.selfHeating + this.pollHeat
       // the part computes RH against its own self-heated die temperature, so a warm die reads
       // low (sensors.md §2.5 Coupled error)
       if (i === this.humIndex && this.profile.coupledHumidity && this.selfHeating !== 0) {
@@ -66,7 +84,15 @@ export class SensorModel {
       if (this.hasCreep) bias += this.faults.creepBias(i, x, dt)
       values[i] = ch.convert(t, x, bias, this.rng)
     }
-    const fault = this.faults.apply(t, values, truths, this.rng, (c, v) => (this.channels[c] as ChannelModel).quantized(v))
+    let fault = this.faults.apply(t, values, truths, this.rng, this.quantizeChannel)
+    const ti = this.tempIndex
+    if (this.twosComplementClone && ti >= 0 && (values[ti] as number) < 0) {
+      // §1.1 Temperature encoding / Clone variant: the clone sends 0x10000 + T×10; the library's
+      // sign-magnitude decode reads bit 15 as the sign and bits 14..0 as |T|×10
+      const word = 0x10000 + Math.round((values[ti] as number) * 10)
+      values[ti] = -(word & 0x7fff) / 10
+      fault ??= 'clone-encoding'
+    }
     return { values, fault, fresh: true }
   }
 
@@ -99,6 +125,7 @@ export class SensorModel {
 
   powerCycle(): void {
     this.faults.powerCycle()
+    for (const c of this.channels) c.resetFilter()
     this.previous = null
     this.last = null
   }
