@@ -26,7 +26,7 @@ before(async () => {
     await insertWindow(f.client, 'greenhouse-1', 60, t, 'temperature', 21 + Math.sin(i / 4) * 2, 0.6)
     await insertWindow(f.client, 'greenhouse-1', 60, t, 'humidity', 45 + Math.cos(i / 5) * 5, 1.5)
   }
-  await insertAnomaly(f.client, 'cellar-2', now - 5 * MIN, 'silence-1')
+  await insertAnomaly(f.client, 'cellar-2', now - 5 * MIN, { kind: 'silence' })
   const tally = new PipelineTally()
   tally.inc('greenhouse-1', 'received', 180)
   tally.inc('greenhouse-1', 'accepted', 178)

@@ -2,11 +2,15 @@
 // paging across day partitions, range caps, unknown devices and the OpenAPI document.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { gunzipSync } from 'node:zlib'
 import { apiFixture, insertAnomaly, insertDevice, insertReading, insertWindow, type ApiFixture } from './helpers/api-fixture.ts'
 
 const DAY = 86_400_000
 const MIN = 60_000
 let f: ApiFixture
+/** test name → the id the processor's store gave the anomaly */
+const ids: Record<string, string> = {}
+const idsOf = (...names: string[]): string[] => names.map((n) => ids[n] as string)
 // Readings every 30 min across a UTC day boundary: 2 days before "now", all within the 7-day cap.
 const t0 = Math.floor(Date.now() / DAY) * DAY - DAY - 6 * 3_600_000
 const readingTimes = Array.from({ length: 40 }, (_, i) => t0 + i * 30 * MIN)
@@ -21,10 +25,12 @@ before(async () => {
   await Promise.all(Array.from({ length: 60 }, (_, i) => insertWindow(f.client, 'dev-0', 60, w0 + i * MIN, 'temperature', 20 + i / 10)))
   await Promise.all(Array.from({ length: 60 }, (_, i) => insertWindow(f.client, 'dev-0', 60, w0 + i * MIN, 'humidity', 40)))
   await Promise.all(Array.from({ length: 3 }, (_, i) => insertWindow(f.client, 'dev-0', 3600, w0 - i * 3_600_000, 'temperature', 21)))
-  for (let i = 0; i < 5; i++) await insertAnomaly(f.client, 'dev-1', now - (i + 1) * MIN, `a${i}`, i % 2 === 0 ? null : now)
-  await insertAnomaly(f.client, 'dev-2', now - 2 * MIN, 'b0')
-  await insertAnomaly(f.client, 'dev-2', now - 2 * MIN, 'b1') // same opened_at: keyset tie-break
-  await insertAnomaly(f.client, 'dev-3', now - 3 * DAY, 'old')
+  for (let i = 0; i < 5; i++) ids[`a${i}`] = await insertAnomaly(f.client, 'dev-1', now - (i + 1) * MIN, i % 2 === 0 ? {} : { closedAt: now })
+  // Same opened_at (the tie-break of the keyset): the processor's ids differ by metric, and
+  // 'threshold:humidity:…' sorts before 'threshold:temperature:…'.
+  ids.b0 = await insertAnomaly(f.client, 'dev-2', now - 2 * MIN, { metric: 'humidity' })
+  ids.b1 = await insertAnomaly(f.client, 'dev-2', now - 2 * MIN)
+  ids.old = await insertAnomaly(f.client, 'dev-3', now - 3 * DAY, { kind: 'silence' })
 })
 after(async () => f?.close())
 
@@ -183,6 +189,37 @@ describe('windows', () => {
     assert.deepEqual(paged, all)
   })
 
+  test('metric= filters on the server, pages and refuses a cursor of another filter; gzip when accepted', async () => {
+    const range = `from=${w0}&to=${w0 + 60 * MIN}`
+    const all = (await get(`/api/devices/dev-0/windows?${range}`)).body.items as Array<{ metric: string }>
+    const temp = await get(`/api/devices/dev-0/windows?${range}&metric=temperature`)
+    assert.equal(temp.status, 200, temp.raw)
+    assert.equal(temp.body.items.length, 60)
+    assert.deepEqual(temp.body.items, all.filter((w) => w.metric === 'temperature'))
+    const paged: unknown[] = []
+    let cursor: string | null = null
+    do {
+      const r = await get(`/api/devices/dev-0/windows?${range}&metric=temperature&limit=7${cursor ? `&cursor=${cursor}` : ''}`)
+      assert.ok(r.body.items.length <= 7)
+      paged.push(...r.body.items)
+      cursor = r.body.next
+    } while (cursor)
+    assert.deepEqual(paged, temp.body.items, 'every window once, across midnight')
+    const c = (await get(`/api/devices/dev-0/windows?${range}&metric=temperature&limit=7`)).body.next
+    assertError(await get(`/api/devices/dev-0/windows?${range}&metric=humidity&cursor=${c}`), 400, 'API_ERR_BAD_CURSOR')
+    assert.deepEqual((await get(`/api/devices/dev-0/windows?${range}&metric=pressure`)).body.items, [])
+    assertError(await get(`/api/devices/dev-0/windows?${range}&metric=Temp%20X`), 400, 'API_ERR_BAD_PARAMS')
+
+    const gz = await f.app.inject({ url: `/api/devices/dev-0/windows?${range}`, headers: { 'accept-encoding': 'gzip, deflate, br' } })
+    assert.equal(gz.statusCode, 200)
+    assert.equal(gz.headers['content-encoding'], 'gzip')
+    assert.equal(gz.headers.vary, 'accept-encoding')
+    assert.deepEqual(JSON.parse(gunzipSync(gz.rawPayload).toString()).items, all)
+    const plain = await f.app.inject({ url: `/api/devices/dev-0/windows?${range}`, headers: { 'accept-encoding': 'gzip;q=0, identity' } })
+    assert.equal(plain.headers['content-encoding'], undefined)
+    assert.deepEqual(plain.json().items, all)
+  })
+
   test('bad size, oversized range, unknown device', async () => {
     assertError(await get('/api/devices/dev-0/windows?size=1w'), 400, 'API_ERR_BAD_PARAMS')
     assertError(await get('/api/devices/dev-0/windows?size=0'), 400, 'API_ERR_BAD_PARAMS')
@@ -196,10 +233,10 @@ describe('anomalies', () => {
   test('fleet-wide, newest first, status filter, keyset paging with ties', async () => {
     const all = await get('/api/anomalies')
     assert.equal(all.status, 200, all.raw)
-    const ids = all.body.items.map((a: { anomalyId: string }) => a.anomalyId)
-    assert.deepEqual(ids, ['a0', 'a1', 'b0', 'b1', 'a2', 'a3', 'a4'], 'the 3-day-old one is outside the default 24 h')
+    const got = all.body.items.map((a: { anomalyId: string }) => a.anomalyId)
+    assert.deepEqual(got, idsOf('a0', 'a1', 'b0', 'b1', 'a2', 'a3', 'a4'), 'the 3-day-old one is outside the default 24 h')
     const open = await get('/api/anomalies?status=open')
-    assert.deepEqual(open.body.items.map((a: { anomalyId: string }) => a.anomalyId), ['a0', 'b0', 'b1', 'a2', 'a4'])
+    assert.deepEqual(open.body.items.map((a: { anomalyId: string }) => a.anomalyId), idsOf('a0', 'b0', 'b1', 'a2', 'a4'))
     assert.ok(open.body.items.every((a: { closedAt: string | null }) => a.closedAt === null))
     const paged: string[] = []
     let cursor: string | null = null
@@ -209,12 +246,13 @@ describe('anomalies', () => {
       paged.push(...r.body.items.map((a: { anomalyId: string }) => a.anomalyId))
       cursor = r.body.next
     } while (cursor)
-    assert.deepEqual(paged, ids)
+    assert.deepEqual(paged, got)
   })
 
   test('one device, wider range; errors', async () => {
     const r = await get(`/api/anomalies?deviceId=dev-3&from=${Date.now() - 4 * DAY}`)
-    assert.deepEqual(r.body.items.map((a: { anomalyId: string }) => a.anomalyId), ['old'])
+    assert.deepEqual(r.body.items.map((a: { anomalyId: string }) => a.anomalyId), idsOf('old'))
+    assert.deepEqual([r.body.items[0].kind, r.body.items[0].metric, r.body.items[0].closedAt], ['silence', '', null])
     assert.equal((await get('/api/anomalies?deviceId=dev-1&status=closed')).body.items.length, 2)
     assertError(await get('/api/anomalies?deviceId=ghost'), 404, 'API_ERR_DEVICE_NOT_FOUND')
     assertError(await get('/api/anomalies?status=maybe'), 400, 'API_ERR_BAD_PARAMS')

@@ -77,12 +77,12 @@ test('window and anomaly events reach a connected client; the client cap holds',
   assert.deepEqual([w.deviceId, w.sizeSeconds, w.metric, w.mean, w.windowStart], ['dev-s', 60, 'humidity', 44, new Date(start).toISOString()])
 
   const opened = Date.now() - 1000
-  await insertAnomaly(f.client, 'dev-s', opened, 'x1')
+  const x1 = await insertAnomaly(f.client, 'dev-s', opened)
   const a = await s.next('anomaly')
-  assert.deepEqual([a.anomalyId, a.closedAt], ['x1', null])
-  await insertAnomaly(f.client, 'dev-s', opened, 'x1', Date.now())
+  assert.deepEqual([a.anomalyId, a.closedAt], [x1, null])
+  assert.equal(await insertAnomaly(f.client, 'dev-s', opened, { closedAt: Date.now() }), x1, 'closing rewrites the same row')
   const closed = await s.next('anomaly')
-  assert.equal(closed.anomalyId, 'x1')
+  assert.equal(closed.anomalyId, x1)
   assert.match(closed.closedAt, /^\d{4}-/)
 
   const s2 = await connect()
