@@ -17,6 +17,10 @@ export interface LoadOptions {
   idPrefix: string
   /** called as the measurement window opens and closes (broker-side counters are read here) */
   onWindow?: (edge: 'start' | 'end') => Promise<void>
+  /** put the publish time in the payload (`ts`, epoch ms), so event time = publish time */
+  stampTime?: boolean
+  /** called every second with PUBACKs so far and publishes still unacknowledged (backlog) */
+  onProgress?: (p: { acked: number; outstanding: number }) => void
 }
 
 export interface LoadResult {
@@ -57,6 +61,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let measuring = false
   let completed = 0
   let failed = 0
+  let acked = 0
   const latencies: number[] = []
   const outstanding = new Array<number>(clients.length).fill(0)
   const seqs = new Array<number>(clients.length).fill(0)
@@ -66,9 +71,11 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const seq = ++seqs[i]!
     outstanding[i]!++
     const t0 = performance.now()
-    const payload = `{"seq":${seq},"sensor":"bme280","temperature":${(20 + (seq % 100) / 100).toFixed(2)},"humidity":41.2,"pressure":1012.84}`
+    const ts = o.stampTime ? `"ts":${Date.now()},` : ''
+    const payload = `{"seq":${seq},${ts}"sensor":"bme280","temperature":${(20 + (seq % 100) / 100).toFixed(2)},"humidity":41.2,"pressure":1012.84}`
     c.publish(`devices/${ids[i]}/telemetry`, payload, o.qos, false, (err) => {
       outstanding[i]!--
+      if (!err) acked++
       if (measuring) {
         if (err) failed++
         else {
@@ -88,9 +95,16 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   } else {
     // Open loop: every 10 ms issue the publishes due, round-robin over devices with room.
     let credit = 0
+    let last = performance.now()
     let cursor = 0
     ticker = setInterval(() => {
-      credit += (o.rate as number) / 100
+      // From the time elapsed, not per tick: on a busy machine the timer fires late, and a
+      // per-tick credit would quietly offer less than the rate asked for.
+      const now = performance.now()
+      // At most 1 s owed: while every device is at its window the debt would otherwise grow
+      // into one huge burst once PUBACKs resume.
+      credit = Math.min(o.rate as number, credit + ((o.rate as number) * (now - last)) / 1000)
+      last = now
       let spins = 0
       while (credit >= 1 && spins < clients.length) {
         const i = cursor++ % clients.length
@@ -102,6 +116,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       }
     }, 10)
   }
+  const progress = o.onProgress
+    ? setInterval(() => o.onProgress?.({ acked, outstanding: outstanding.reduce((a, b) => a + b, 0) }), 1_000)
+    : undefined
   await new Promise((r) => setTimeout(r, o.warmupMs))
   await o.onWindow?.('start')
   measuring = true
@@ -112,6 +129,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   await o.onWindow?.('end')
   running = false
   if (ticker) clearInterval(ticker)
+  if (progress) clearInterval(progress)
   await Promise.all(clients.map((c) => c.end(5_000)))
   latencies.sort((a, b) => a - b)
   return {
