@@ -11,11 +11,12 @@ export type PipelineComponent = (typeof PipelineComponents)[number]
 
 /**
  * Counter names. Gateway: received = accepted + Σ rejected:<REASON> + spooled, and
- * spooled = replayed + still in the spool. Processor: consumed (incl. redeliveries) =
- * stored_raw + duplicates (+ in flight); stored_raw = windowed + invalid (+ in open windows).
+ * spooled = replayed + still in the spool. Processor: consumed = stored_raw + duplicates +
+ * dead_lettered (+ in flight); stored_raw = windowed + invalid (+ in open windows), late ⊂ windowed.
+ * Gateway units: one per reading made durable, one per rejected message (dead letter).
  */
 export const GatewayCounters = ['received', 'accepted', 'spooled', 'replayed'] as const
-export const ProcessorCounters = ['consumed', 'duplicates', 'stored_raw', 'invalid', 'windowed', 'late'] as const
+export const ProcessorCounters = ['consumed', 'duplicates', 'stored_raw', 'invalid', 'windowed', 'late', 'dead_lettered'] as const
 export type GatewayCounter = (typeof GatewayCounters)[number] | `rejected:${string}`
 export type ProcessorCounter = (typeof ProcessorCounters)[number]
 export const rejectedCounter = (reason: string): `rejected:${string}` => `rejected:${reason}`
@@ -72,6 +73,8 @@ export interface CounterWriter {
   flush(): Promise<void>
   /** stops the timer and writes a last time */
   close(): Promise<void>
+  /** stops the timer without writing (someone else now owns these rows) */
+  stop(): void
 }
 
 const UPSERT = 'INSERT INTO pipeline_counters (component, instance, device_id, counter, value, updated_at) VALUES (?, ?, ?, ?, ?, ?)'
@@ -101,7 +104,16 @@ export function startCounterWriter(client: cassandra.Client, tally: PipelineTall
   }
   // Flushes are serialised so an older snapshot never overwrites a newer one.
   const flush = (): Promise<void> => (chain = chain.catch(() => {}).then(writeOnce))
-  const timer = setInterval(() => flush().catch((err) => opts.onError?.(err)), opts.intervalMs ?? 5_000)
+  // A tick while a flush is still running (Cassandra slow or down: driver timeouts exceed the
+  // period) is skipped, so flushes never pile up; the rows stay dirty for the next one.
+  let busy = false
+  const timer = setInterval(() => {
+    if (busy) return
+    busy = true
+    flush()
+      .catch((err) => opts.onError?.(err))
+      .finally(() => (busy = false))
+  }, opts.intervalMs ?? 5_000)
   timer.unref()
   return {
     instance,
@@ -110,5 +122,6 @@ export function startCounterWriter(client: cassandra.Client, tally: PipelineTall
       clearInterval(timer)
       await flush()
     },
+    stop: () => clearInterval(timer),
   }
 }

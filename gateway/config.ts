@@ -2,6 +2,7 @@
 // (IOT_MQTT_PORT), defaults, --help and validation (config/load-config.ts). Every limit has a safe
 // default and names the threat it blocks; delivery-and-security.md B.6 / B.9 is the source.
 import { Type, type Static } from '@sinclair/typebox'
+import { CassandraConnection } from '../config/cassandra-connection.ts'
 import { KafkaConnection } from '../config/kafka-connection.ts'
 import { loadConfig, type LoadOptions } from '../config/load-config.ts'
 import { ConfigError } from '../config/errors.ts'
@@ -74,6 +75,10 @@ export const GatewayConfig = Type.Object({
     deviceEvents: Type.String({ minLength: 1, default: Topics.deviceEvents, description: 'Kafka topic for device events' }),
   }),
   kafka: KafkaConnection,
+  // Only for the per-device pipeline counters (GET /api/pipeline): ingest never waits for it.
+  cassandra: CassandraConnection,
+  pipelineCounters: Type.Boolean({ default: true, description: 'write per-device pipeline counters to Cassandra (--no-pipeline-counters to switch off)' }),
+  pipelineCountersIntervalMs: Type.Integer({ minimum: 100, default: 5_000, description: 'pipeline counter flush period, ms (5 s)' }),
   logLevel: Type.Union([Type.Literal('debug'), Type.Literal('info'), Type.Literal('warn'), Type.Literal('error')], { default: 'info', description: 'log level' }),
 })
 export type GatewayConfig = Static<typeof GatewayConfig>

@@ -2,7 +2,9 @@
 // SIGTERM/SIGINT: stop accepting, close sessions, let in-flight Kafka sends finish or time out,
 // flush the producer and the log, exit 0.
 import { Kafka } from 'kafkajs'
+import { createCassandraClient } from '../config/cassandra-connection.ts'
 import { kafkaClientConfig } from '../config/kafka-connection.ts'
+import { startCounterRunner } from '../contracts/pipeline-counter-runner.ts'
 import { configHelp } from '../config/load-config.ts'
 import { ConfigError } from '../config/errors.ts'
 import { createGatewayBroker } from './broker.ts'
@@ -44,6 +46,18 @@ try {
   console.error(`${(err as Error).message}\nadd devices with: npm run gateway:add-device -- <deviceId> --credentials-file ${config.auth.credentialsFile}`)
   process.exit(2)
 }
+// Per-device pipeline counters (GET /api/pipeline). Started before anything is counted, never
+// awaited: Cassandra down or slow must not delay start, ingest or acknowledgements.
+const counters = config.pipelineCounters
+  ? startCounterRunner({
+      client: createCassandraClient(config.cassandra),
+      tally: metrics.pipeline,
+      component: 'gateway',
+      intervalMs: config.pipelineCountersIntervalMs,
+      log,
+      onFailure: () => metrics.counterFlushFailures.inc(),
+    })
+  : null
 const kafka = new Kafka(kafkaClientConfig(config.kafka, 'gateway'))
 const sink = await createSink({ kafka, config, clock, metrics, log })
 const broker = await createGatewayBroker({ config, credentials, sink, metrics, log, clock })
@@ -61,7 +75,7 @@ const http = createHealthServer({ registry: metrics.registry, sinkStatus: () => 
 const httpPort = await listenOn(http, config.gatewayHttp.host, config.gatewayHttp.port)
 
 log.info(
-  { listeners: listeners.map((l) => ({ name: l.name, port: l.port })), http: httpPort, kafka: config.kafka.brokers, spool: config.delivery.spoolDir || null, status: sink.status() },
+  { listeners: listeners.map((l) => ({ name: l.name, port: l.port })), http: httpPort, kafka: config.kafka.brokers, spool: config.delivery.spoolDir || null, status: sink.status(), pipelineCounters: counters ? { instance: counters.instance, keyspace: config.cassandra.keyspace } : 'off' },
   'gateway listening',
 )
 
@@ -77,6 +91,8 @@ async function shutdown(signal: string): Promise<void> {
   await broker.close()
   await listenersClosed
   await sink.close()
+  // Last flush after the sink closed, so replays finished during close are in it; bounded.
+  await counters?.close(5_000)
   await closeServer(http)
   log.info('stopped')
   log.flush()

@@ -10,6 +10,7 @@ import { kafkaClientConfig } from '../config/kafka-connection.ts'
 import { Rules } from './anomalies/rules-file.ts'
 import type { ProcessorConfig } from './config.ts'
 import { DeviceEventsConsumer } from './consume/device-events-consumer.ts'
+import { PipelinePublisher } from './consume/pipeline-publisher.ts'
 import { ReadingsConsumer } from './consume/readings-consumer.ts'
 import { startHealthServer } from './health/http-server.ts'
 import { LatencyHistogram, newCounters, prometheusText, type ProcessorCounters } from './health/metrics.ts'
@@ -40,8 +41,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
   const log = opts.logger ?? pino({ level: s.logLevel, base: { svc: 'processor' }, redact: ['*.password', '*.saslPassword'] })
   const instanceId = s.instanceId || `${hostname()}-${process.pid}`
   const rules = Rules.load(s.rulesFile)
-  const client = createCassandraClient(cfg.cassandra)
-  fastReconnect(client)
+  const client = createCassandraClient(cfg.cassandra, fastReconnect())
   const store = new CassandraStore(client, {
     rawTtlS: s.rawTtlS,
     concurrency: s.writeConcurrency,
@@ -50,6 +50,17 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
   const counters = newCounters()
   const closeToDurable = new LatencyHistogram()
   const kafka = new Kafka(kafkaClientConfig(cfg.kafka, `processor-${instanceId}`))
+  const pipeline = s.pipelineCounters
+    ? new PipelinePublisher({
+        client,
+        groupId: s.groupId,
+        topic: s.readingsTopic,
+        intervalMs: s.pipelineCountersIntervalMs,
+        log,
+        onFailure: () => void counters.pipelineCounterFlushFailures++,
+        ...(opts.clock ? { now: opts.clock } : {}),
+      })
+    : undefined
   const consumer = new ReadingsConsumer({
     kafka,
     store,
@@ -61,6 +72,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
     log,
     ...(opts.clock ? { clock: opts.clock } : {}),
     sessionTimeoutMs: opts.sessionTimeoutMs ?? s.sessionTimeoutMs,
+    ...(pipeline ? { pipeline } : {}),
   })
   const eventsProducer = kafka.producer({ allowAutoTopicCreation: false })
   const events = s.deviceEventsTopic
@@ -116,6 +128,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
   } catch (err) {
     clearInterval(probe)
     await consumer.stop().catch(() => {})
+    await pipeline?.close(1_000)
     await events?.stop()
     await eventsProducer.disconnect().catch(() => {})
     await client.shutdown().catch(() => {})
@@ -137,6 +150,8 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
         server.closeAllConnections()
       })
       await Promise.all([consumer.stop(), events?.stop()])
+      // After the last checkpoints (consumer.stop) so their counts are in the last write.
+      await pipeline?.close(5_000)
       await eventsProducer.disconnect().catch(() => {})
       await client.shutdown()
     },

@@ -37,7 +37,9 @@ export function conservation(gw: Counts = EMPTY, proc: Counts = EMPTY): Conserva
     },
     flow: {
       toKafka,
-      notYetStored: toKafka - p('stored_raw'),
+      // A device's resend (same deviceId/boot/seq) reaches Kafka as its own record and is dropped
+      // there as a duplicate; a record the processor dead-letters is not stored either.
+      notYetStored: toKafka - p('stored_raw') - p('duplicates') - p('dead_lettered'),
       notYetWindowed: p('stored_raw') - p('windowed') - p('invalid'),
     },
   }

@@ -26,7 +26,7 @@ export const Conservation = Type.Object({
   }),
   flow: Type.Object({
     toKafka: n('accepted + replayed'),
-    notYetStored: signed('toKafka − storedRaw: in Kafka, not yet stored (consumer lag)'),
+    notYetStored: signed('toKafka − storedRaw − duplicates − dead-lettered by the processor: in Kafka, not yet processed (consumer lag)'),
     notYetWindowed: signed('storedRaw − windowed − invalid: in windows still open'),
   }),
 })

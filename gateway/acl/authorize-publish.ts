@@ -8,6 +8,7 @@
 import type { Client, PublishPacket } from 'aedes'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
+import { rejectedCounter } from '../../contracts/pipeline-counters.ts'
 import { AppError, isAppError } from '../errors.ts'
 import type { GatewayMetrics } from '../health/gateway-metrics.ts'
 import { ingestMessage, type IngestContext } from '../ingest/ingest-message.ts'
@@ -40,7 +41,15 @@ export function createAuthorizePublish(deps: AuthorizePublishDeps) {
     if (outcome.nanDropped > 0) metrics.sensorReadFailures.inc({}, outcome.nanDropped)
     if (outcome.records.length === 0) return cb(null) // only failed reads: counted, nothing to store
     deps.sink.write(outcome.records).then(
-      () => {
+      (via) => {
+        // Pipeline account (GET /api/pipeline): counted only once durable, so a publish left
+        // unacknowledged (and resent by the device) is counted once, when its resend is durable.
+        // Units: each reading, and each rejected message; status/Will events are not readings.
+        const tally = metrics.pipeline
+        const n = outcome.readings + (outcome.rejected ? 1 : 0)
+        if (n > 0) tally.inc(client.id, 'received', n)
+        if (outcome.readings > 0) tally.inc(client.id, via === 'spooled' ? 'spooled' : 'accepted', outcome.readings)
+        if (outcome.rejected) tally.inc(client.id, rejectedCounter(outcome.rejected))
         if (outcome.readings > 0) metrics.accepted.inc({}, outcome.readings)
         if (outcome.rejected) metrics.rejected.inc({ reason: outcome.rejected })
         if (outcome.events > 0) metrics.deviceEvents.inc({ kind: isWill ? 'will' : 'status' }, outcome.events)

@@ -1,5 +1,7 @@
 // The gateway's named metrics (issue 4 §8). Every limit that fires increments `limit_hits` with
-// the limit's name, so an operator sees which protection is doing the work.
+// the limit's name, so an operator sees which protection is doing the work. `pipeline` holds the
+// same counts per device for GET /api/pipeline (contracts/pipeline-counters.ts).
+import { PipelineTally } from '../../contracts/pipeline-counters.ts'
 import { MetricsRegistry, type Counter, type Histogram } from './metrics.ts'
 
 export interface GatewayMetrics {
@@ -18,6 +20,9 @@ export interface GatewayMetrics {
   replayed: Counter
   clientErrors: Counter
   kafkaAckSeconds: Histogram
+  /** per-device received/accepted/rejected:<REASON>/spooled/replayed, flushed to Cassandra */
+  pipeline: PipelineTally
+  counterFlushFailures: Counter
 }
 
 export function createGatewayMetrics(): GatewayMetrics {
@@ -37,6 +42,8 @@ export function createGatewayMetrics(): GatewayMetrics {
     spooled: r.counter('gateway_spooled_records_total', 'records appended to the on-disk spool'),
     replayed: r.counter('gateway_replayed_records_total', 'spooled records delivered to Kafka'),
     clientErrors: r.counter('gateway_client_errors_total', 'connections closed on a protocol or socket error'),
+    pipeline: new PipelineTally(),
+    counterFlushFailures: r.counter('gateway_pipeline_counter_flush_failures_total', 'pipeline counter flushes to Cassandra that failed (rows kept for the next one)'),
     kafkaAckSeconds: r.histogram('gateway_kafka_ack_seconds', 'time from send to Kafka acknowledgement (acks=all)', [
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     ]),

@@ -9,7 +9,7 @@ import type { Clock } from '../clock.ts'
 import { isAppError } from '../errors.ts'
 import type { GatewayMetrics } from '../health/gateway-metrics.ts'
 import type { Spool } from './spool.ts'
-import type { SinkRecord, SinkStatus, TelemetrySink } from './telemetry-sink.ts'
+import type { SinkRecord, SinkStatus, TelemetrySink, WriteResult } from './telemetry-sink.ts'
 
 export interface SpoolingSinkOptions {
   primary: TelemetrySink
@@ -17,7 +17,7 @@ export interface SpoolingSinkOptions {
   clock: Clock
   replayRetryMs: number
   replayBatchRecords?: number
-  metrics?: Pick<GatewayMetrics, 'spooled' | 'replayed'>
+  metrics?: Pick<GatewayMetrics, 'spooled' | 'replayed'> & Partial<Pick<GatewayMetrics, 'pipeline'>>
   log?: Logger
 }
 
@@ -41,7 +41,7 @@ export class SpoolingSink implements TelemetrySink {
     return this.#mode
   }
 
-  async write(records: readonly SinkRecord[]): Promise<void> {
+  async write(records: readonly SinkRecord[]): Promise<WriteResult> {
     if (this.#mode === 'direct' && !this.#o.primary.status().kafkaReachable) this.#enterSpooling('Kafka unreachable')
     if (this.#mode === 'direct') {
       try {
@@ -63,6 +63,7 @@ export class SpoolingSink implements TelemetrySink {
     // Only now: a replay loop started before this append could find the spool empty, declare it
     // drained and go back to direct mode, leaving this record on disk with nothing to replay it.
     this.#startReplay()
+    return 'spooled'
   }
 
   #enterSpooling(why: string): void {
@@ -123,6 +124,9 @@ export class SpoolingSink implements TelemetrySink {
         await this.#o.primary.write(batch.records)
         this.#o.spool.commit(batch.next)
         this.#o.metrics?.replayed.inc({}, batch.records.length)
+        // Per device, readings only: spooled = replayed + in spool counts readings (authorize-publish).
+        const tally = this.#o.metrics?.pipeline
+        if (tally) for (const r of batch.records) if (r.stream === 'readings') tally.inc(r.key, 'replayed')
       } catch {
         await this.#sleep(this.#o.replayRetryMs)
       }

@@ -18,8 +18,11 @@ export interface SinkStatus {
   spoolLimitBytes: number
 }
 
+/** How a write became durable: void = in Kafka, 'spooled' = fsync'd to the on-disk spool. */
+export type WriteResult = void | 'spooled'
+
 export interface TelemetrySink {
-  write(records: readonly SinkRecord[]): Promise<void>
+  write(records: readonly SinkRecord[]): Promise<WriteResult>
   status(): SinkStatus
   /** finish or fail in-flight writes, then release resources */
   close(): Promise<void>

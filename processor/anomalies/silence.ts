@@ -1,6 +1,7 @@
 // Silence: a device whose last reading is more than `afterMs` of event time behind its partition's
-// watermark (which follows the wall clock when the partition is idle) has stopped reporting. The
-// anomaly opens at lastEventTime + afterMs (deterministic) and closes at its next reading.
+// watermark (which moves on by the wall time elapsed while the partition is idle) has stopped
+// reporting. The anomaly opens at lastEventTime + afterMs (deterministic) and closes at its next
+// reading.
 export interface SilenceState {
   lastEventTime: number
   openedAt: number | null

@@ -15,6 +15,11 @@ export interface Anomaly {
   value: number
   threshold: number
   detail: string
+  /** threshold_window only: the window size (ms) whose means crossed the limit */
+  windowSizeMs?: number
 }
 
-export const anomalyId = (a: Pick<Anomaly, 'kind' | 'metric' | 'openedAt'>): string => `${a.kind}:${a.metric}:${a.openedAt}`
+// Window thresholds run once per window size, and windows of different sizes share left edges
+// (every 1 h window starts a 1 min one): without the size, both anomalies would get one id, one row.
+export const anomalyId = (a: Pick<Anomaly, 'kind' | 'metric' | 'openedAt' | 'windowSizeMs'>): string =>
+  `${a.kind}:${a.metric}${a.windowSizeMs === undefined ? '' : `@${a.windowSizeMs}`}:${a.openedAt}`

@@ -4,6 +4,7 @@
 // or a rebalance the new owner loads the last checkpoint and re-processes the records after it,
 // re-deriving the very same rows. The single wall-clock input, the idle advance, is applied through
 // idle(), after which the runner checkpoints before the next record (so replay starts past it).
+import { UNKNOWN_DEVICE } from '../../contracts/pipeline-counters.ts'
 import { ReadingCheck, type Reading } from '../../contracts/reading.ts'
 import type { ProcessorRejectReason } from '../errors.ts'
 import type { ProcessorCounters } from '../health/metrics.ts'
@@ -18,6 +19,7 @@ import { addValue, emptyStats, type Stats } from '../windows/aggregate.ts'
 import { windowKeyString, windowStartOf, type WindowKey } from '../windows/tumbling-window.ts'
 import { Watermark, type WatermarkState } from '../windows/watermark.ts'
 import { Effects, type DeviceRow } from './effects.ts'
+import { PartitionPipelineCounts, type PipelineCountsSnapshot } from './pipeline-counts.ts'
 
 export interface ProcessorOptions {
   windowSizesMs: readonly number[]
@@ -80,6 +82,8 @@ export interface PartitionSnapshot {
   metrics: Array<[string, MetricState]>
   windowThr: Array<[string, ThresholdState]>
   nextSilenceCheck: number
+  /** per-device pipeline counts (pipeline-counts.ts); absent in checkpoints of older versions */
+  pipeline?: PipelineCountsSnapshot
 }
 
 const SILENCE_CHECK_STEP_MS = 1_000
@@ -90,6 +94,7 @@ export class PartitionProcessor {
   readonly opts: ProcessorOptions
   readonly counters: Counters
   readonly watermark: Watermark
+  readonly pipeline: PartitionPipelineCounts
   #windows = new Map<string, OpenWindow>()
   /** open windows by end time, and the distinct ends in ascending order (windows are aligned, so few) */
   #byEnd = new Map<number, Map<string, OpenWindow>>()
@@ -104,6 +109,7 @@ export class PartitionProcessor {
   constructor(opts: ProcessorOptions, snapshot?: PartitionSnapshot) {
     this.opts = opts
     this.counters = opts.counters ?? { records: 0, readings: 0, duplicates: 0, late: 0, invalid: 0, rejected: 0, windowsClosed: 0, anomaliesOpened: 0 }
+    this.pipeline = new PartitionPipelineCounts(snapshot?.pipeline)
     this.watermark = new Watermark(
       opts.allowedLatenessMs,
       snapshot && { maxEventTime: finiteOr(snapshot.watermark.maxEventTime ?? NaN, -Infinity), floor: finiteOr(snapshot.watermark.floor ?? NaN, -Infinity) },
@@ -132,11 +138,21 @@ export class PartitionProcessor {
       metrics: [...this.#metrics],
       windowThr: [...this.#windowThr],
       nextSilenceCheck: this.#nextSilenceCheck,
+      pipeline: this.pipeline.toJSON(),
     }
   }
 
-  /** One Kafka record's value. Returns what happened to it; effects are added to `fx`. */
-  processValue(value: Buffer | null, fx: Effects): { outcome: RecordOutcome; message?: string; deviceId?: string } {
+  /** One Kafka record's value (and key: the deviceId). Returns what happened to it; effects are added to `fx`. */
+  processValue(value: Buffer | null, fx: Effects, key?: string): { outcome: RecordOutcome; message?: string; deviceId?: string } {
+    const res = this.#processValue(value, fx)
+    const device = res.deviceId ?? key ?? UNKNOWN_DEVICE
+    this.pipeline.inc(device, 'consumed')
+    if (res.outcome === 'ok') this.pipeline.inc(device, 'stored_raw')
+    else this.pipeline.inc(device, res.outcome === 'duplicate' ? 'duplicates' : 'dead_lettered')
+    return res
+  }
+
+  #processValue(value: Buffer | null, fx: Effects): { outcome: RecordOutcome; message?: string; deviceId?: string } {
     this.counters.records++
     let parsed: unknown
     try {
@@ -161,7 +177,7 @@ export class PartitionProcessor {
     }
     if (!this.#seen.add(r.deviceId, r.boot, r.seq)) {
       this.counters.duplicates++
-      return { outcome: 'duplicate' }
+      return { outcome: 'duplicate', deviceId: r.deviceId }
     }
     this.counters.readings++
     this.#reading(r, fx)
@@ -181,6 +197,7 @@ export class PartitionProcessor {
     let devHot = this.#hot.get(r.deviceId)
     if (!devHot) this.#hot.set(r.deviceId, (devHot = new Map()))
     const sizes = this.opts.windowSizesMs
+    let anyValid = false
     for (const metric in r.metrics) {
       const value = r.metrics[metric] as number
       let h = devHot.get(metric)
@@ -221,10 +238,23 @@ export class PartitionProcessor {
         else addValue(w.stats, value, t)
       }
       if (impossible) continue
+      anyValid = true
       this.#detectors(fx, r.deviceId, metric, h, value, t)
     }
+    this.#countWindowed(r.deviceId, t, wm, anyValid)
     this.watermark.observe(t)
     this.#advance(fx)
+  }
+
+  /** Pipeline account of one stored reading (pipeline-counts.ts): by its smallest window. */
+  #countWindowed(deviceId: string, t: number, wm: number, anyValid: boolean): void {
+    if (!anyValid) return this.pipeline.inc(deviceId, 'invalid')
+    const size = Math.min(...this.opts.windowSizesMs)
+    const end = windowStartOf(t, size) + size
+    if (end > wm) return this.pipeline.awaitWindow(end, deviceId)
+    // Same rule as the window loop above: its window was closed, the late row corrects it.
+    this.pipeline.inc(deviceId, 'windowed')
+    this.pipeline.inc(deviceId, 'late')
   }
 
   #hotFor(deviceId: string, sensor: string, metric: string): Hot {
@@ -258,10 +288,11 @@ export class PartitionProcessor {
     }
   }
 
-  #thresholdEffects(fx: Effects, deviceId: string, metric: string, kind: AnomalyKind, rule: ThresholdRule, st: ThresholdState, value: number, t: number): void {
+  #thresholdEffects(fx: Effects, deviceId: string, metric: string, kind: AnomalyKind, rule: ThresholdRule, st: ThresholdState, value: number, t: number, windowSizeMs?: number): void {
     const s = thresholdStep(rule, st, value, t)
-    if (s?.event === 'open') this.#anomaly(fx, deviceId, kind, metric, rule.severity, s.openedAt, undefined, value, s.limit, `${metric} ${s.side === 'high' ? '>' : '<'} ${s.limit}`)
-    else if (s?.event === 'close') this.#anomaly(fx, deviceId, kind, metric, rule.severity, s.openedAt, s.closedAt, value, s.limit, `${metric} back within ${s.limit} ± ${rule.hysteresis}`)
+    const what = windowSizeMs === undefined ? metric : `mean ${metric} over ${windowSizeMs} ms`
+    if (s?.event === 'open') this.#anomaly(fx, deviceId, kind, metric, rule.severity, s.openedAt, undefined, value, s.limit, `${what} ${s.side === 'high' ? '>' : '<'} ${s.limit}`, windowSizeMs)
+    else if (s?.event === 'close') this.#anomaly(fx, deviceId, kind, metric, rule.severity, s.openedAt, s.closedAt, value, s.limit, `${what} back within ${s.limit} ± ${rule.hysteresis}`, windowSizeMs)
   }
 
   /** Wall-clock idle advance (see watermark.ts). The caller must checkpoint right after a true. */
@@ -296,6 +327,7 @@ export class PartitionProcessor {
 
   #advance(fx: Effects): void {
     const wm = this.watermark.value
+    this.pipeline.closeUpTo(wm)
     for (const [ks, w] of this.#closable(wm)) {
       this.#windows.delete(ks)
       w.closed = true
@@ -307,7 +339,7 @@ export class PartitionProcessor {
         const tk = `${w.key.deviceId}|${w.key.metric}|${w.key.sizeMs}`
         let st = this.#windowThr.get(tk)
         if (!st) this.#windowThr.set(tk, (st = newThresholdState()))
-        this.#thresholdEffects(fx, w.key.deviceId, `${w.key.metric}`, 'threshold_window', rule, st, w.stats.mean, w.key.start)
+        this.#thresholdEffects(fx, w.key.deviceId, w.key.metric, 'threshold_window', rule, st, w.stats.mean, w.key.start, w.key.sizeMs)
       }
     }
     const after = this.opts.rules.silenceAfterMs()
@@ -344,8 +376,9 @@ export class PartitionProcessor {
     return d
   }
 
-  #anomaly(fx: Effects, deviceId: string, kind: AnomalyKind, metric: string, severity: Severity, openedAt: number, closedAt: number | undefined, value: number, threshold: number, detail: string): void {
+  #anomaly(fx: Effects, deviceId: string, kind: AnomalyKind, metric: string, severity: Severity, openedAt: number, closedAt: number | undefined, value: number, threshold: number, detail: string, windowSizeMs?: number): void {
     const a: Anomaly = { deviceId, kind, metric, severity, openedAt, value, threshold, detail }
+    if (windowSizeMs !== undefined) a.windowSizeMs = windowSizeMs
     if (closedAt !== undefined) {
       a.closedAt = closedAt
       const open = fx.anomalies.get(`${deviceId}|${anomalyId(a)}`)

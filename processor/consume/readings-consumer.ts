@@ -10,6 +10,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type { DeadLetter } from '../../contracts/dead-letter.ts'
+import { UNKNOWN_DEVICE } from '../../contracts/pipeline-counters.ts'
 import type { Rules } from '../anomalies/rules-file.ts'
 import type { ProcessorSettings } from '../config.ts'
 import type { LatencyHistogram, ProcessorCounters } from '../health/metrics.ts'
@@ -19,6 +20,7 @@ import type { CassandraStore } from '../store/cassandra-store.ts'
 import { Effects } from './effects.ts'
 import { publishEffects } from './kafka-outputs.ts'
 import { PartitionProcessor, type ProcessorOptions, type RecordOutcome } from './partition-processor.ts'
+import type { PipelinePublisher } from './pipeline-publisher.ts'
 
 export interface Log {
   debug(obj: object, msg?: string): void
@@ -40,6 +42,8 @@ export interface ConsumerDeps {
   clock?: () => number
   /** kafkajs session timeout (ms); tests shorten it */
   sessionTimeoutMs?: number
+  /** per-device pipeline counts, published at each checkpoint (pipeline-publisher.ts) */
+  pipeline?: PipelinePublisher
 }
 
 interface PartState {
@@ -117,7 +121,14 @@ export class ReadingsConsumer {
       this.#joined = true
       const assigned = new Set(e.payload.memberAssignment[topic] ?? [])
       this.#d.log.info({ partitions: [...assigned] }, 'partitions assigned')
-      for (const p of [...this.#parts.keys()]) if (!assigned.has(p)) void this.#lock.run(p, async () => void this.#parts.delete(p))
+      for (const p of [...this.#parts.keys()]) {
+        if (!assigned.has(p)) {
+          void this.#lock.run(p, async () => {
+            this.#parts.delete(p)
+            this.#d.pipeline?.release(p)
+          })
+        }
+      }
       for (const p of [...this.#paused]) {
         if (!assigned.has(p)) this.#paused.delete(p)
         else this.#consumer.pause([{ topic, partitions: [p] }])
@@ -175,8 +186,11 @@ export class ReadingsConsumer {
     }
     const now = this.#clock()
     this.#d.log.info({ partition: p, nextOffset: next.toString(), fromCheckpoint: ck !== null }, 'partition state loaded')
+    const proc = new PartitionProcessor(this.#procOptions(), ck ? decodeSnapshot(ck.state) : undefined)
+    // A checkpoint's counts may never have been flushed (its writer died right after saving it).
+    if (ck) this.#d.pipeline?.publish(p, proc.pipeline)
     return {
-      proc: new PartitionProcessor(this.#procOptions(), ck ? decodeSnapshot(ck.state) : undefined),
+      proc,
       nextOffset: next,
       checkpointed: next,
       lastCheckpointAt: now,
@@ -225,9 +239,12 @@ export class ReadingsConsumer {
           const before = fx.windows.size
           let res: { outcome: RecordOutcome; message?: string; deviceId?: string }
           try {
-            res = ps.proc.processValue(m.value, fx)
+            res = ps.proc.processValue(m.value, fx, m.key?.toString('utf8'))
           } catch (err) {
             this.#d.counters.rejected++
+            const device = m.key?.toString('utf8') ?? UNKNOWN_DEVICE
+            ps.proc.pipeline.inc(device, 'consumed')
+            ps.proc.pipeline.inc(device, 'dead_lettered')
             res = { outcome: 'PROC_REJECT_PROCESSING_FAILED', message: (err as Error).message }
           }
           if (res.outcome === 'ok') touched.add(res.deviceId as string)
@@ -286,6 +303,8 @@ export class ReadingsConsumer {
     await this.#d.store.saveCheckpoint(this.#s.groupId, this.#s.readingsTopic, p, ps.nextOffset.toString(), state, this.#d.instanceId)
     ps.checkpointed = ps.nextOffset
     ps.lastCheckpointAt = this.#clock()
+    // Only now: every count in this snapshot is durable and will never be replayed.
+    this.#d.pipeline?.publish(p, ps.proc.pipeline)
     this.#d.counters.checkpoints++
     try {
       await this.#consumer.commitOffsets([{ topic: this.#s.readingsTopic, partition: p, offset: ps.nextOffset.toString() }])

@@ -11,6 +11,7 @@ export interface ProcessorCounters {
   anomaliesOpened: number
   checkpoints: number
   storeFailures: number
+  pipelineCounterFlushFailures: number
 }
 
 export const newCounters = (): ProcessorCounters => ({
@@ -24,6 +25,7 @@ export const newCounters = (): ProcessorCounters => ({
   anomaliesOpened: 0,
   checkpoints: 0,
   storeFailures: 0,
+  pipelineCounterFlushFailures: 0,
 })
 
 const BOUNDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]
@@ -88,6 +90,7 @@ const HELP: Record<keyof ProcessorCounters, string> = {
   anomaliesOpened: 'anomalies opened',
   checkpoints: 'partition checkpoints written (each followed by an offset commit)',
   storeFailures: 'times a partition paused because Cassandra or Kafka failed',
+  pipelineCounterFlushFailures: 'pipeline counter flushes to Cassandra that failed (rows kept for the next one)',
 }
 const snake = (s: string): string => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)
 

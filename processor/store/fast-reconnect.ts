@@ -1,18 +1,12 @@
 import cassandra from 'cassandra-driver'
+import type { CassandraClientOptions } from '../../config/cassandra-connection.ts'
 
 /**
  * The driver's default reconnection backs off up to 10 minutes; a partition paused for an outage
- * should resume within seconds of the node coming back. createCassandraClient (config/) takes no
- * driver options, so the policy is set here before connect(): host pools read it from the
- * options, the control connection copied it at construction. (Proposed: an options parameter.)
+ * should resume within seconds of the node coming back. Passed to createCassandraClient, which
+ * hands it to the driver as `policies.reconnection` (a supported ClientOptions field: the host
+ * pools and the control connection both take their schedules from it).
  */
-export function fastReconnect(client: cassandra.Client): void {
-  const policy = new cassandra.policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false)
-  const c = client as unknown as { options: { policies: { reconnection: unknown } }; controlConnection?: { _reconnectionPolicy?: unknown; _reconnectionSchedule?: unknown } }
-  c.options.policies.reconnection = policy
-  if (c.controlConnection && '_reconnectionPolicy' in c.controlConnection) {
-    c.controlConnection._reconnectionPolicy = policy
-    c.controlConnection._reconnectionSchedule = policy.newSchedule()
-  }
-}
-
+export const fastReconnect = (): Required<Pick<CassandraClientOptions, 'driver'>> => ({
+  driver: { policies: { reconnection: new cassandra.policies.reconnection.ExponentialReconnectionPolicy(500, 5_000, false) } },
+})

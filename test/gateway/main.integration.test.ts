@@ -39,6 +39,7 @@ describe('gateway process', () => {
       '--mqtt-host', '127.0.0.1', '--mqtt-port', '0', '--gateway-http-port', '0', '--auth-credentials-file', creds,
       '--topics-readings', topics.readings, '--topics-dlq', topics.dlq, '--topics-device-events', topics.events,
       '--delivery-spool-dir', join(dir, 'spool'),
+      '--no-pipeline-counters', // not into the shared stack's default keyspace
     ])
     const lines: string[] = []
     let buf = ''

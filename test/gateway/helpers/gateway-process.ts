@@ -22,7 +22,9 @@ export async function addDevices(credentialsFile: string, ids: readonly string[]
 }
 
 export async function startGatewayProcess(args: string[], env: Record<string, string> = {}): Promise<GatewayProcess> {
-  const child = spawnTsx('gateway/main.ts', ['--mqtt-host', '127.0.0.1', '--gateway-http-port', '0', ...args], env)
+  // Pipeline counters off unless a test asks (a later --pipeline-counters wins): a test gateway must
+  // not write into the shared stack's default keyspace.
+  const child = spawnTsx('gateway/main.ts', ['--mqtt-host', '127.0.0.1', '--gateway-http-port', '0', '--no-pipeline-counters', ...args], env)
   const lines: string[] = []
   let buf = ''
   const collect = (d: Buffer): void => {

@@ -21,7 +21,7 @@ export const goldenSpec = (): StreamSpec => ({
   partitions: 3,
   readingsPerDevice: 600,
   intervalMs: 1_000,
-  // two hours ago, so the wall-clock idle advance closes every window once the stream ends
+  // two hours ago; the idle advance (event time + idle wall time) closes the last windows once the stream ends
   t0: Math.floor((Date.now() - 2 * 3_600_000) / minute) * minute,
   latenessMs: 5_000,
   windowSizesMs: [10_000, 60_000],

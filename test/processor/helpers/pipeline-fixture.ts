@@ -29,8 +29,7 @@ export async function fixture(conn: { kafka: KafkaConnection; cassandra: Cassand
   const keyspace = uniqueName('proc').toLowerCase()
   const cass = { ...conn.cassandra, keyspace }
   await provisionSchema({ cassandra: cass })
-  const client = createCassandraClient(cass)
-  fastReconnect(client)
+  const client = createCassandraClient(cass, fastReconnect())
   await client.connect()
   const kafka = new Kafka(kafkaClientConfig(conn.kafka, 'proc-test'))
   const admin = kafka.admin()
