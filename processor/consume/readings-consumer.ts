@@ -50,6 +50,8 @@ interface PartState {
   proc: PartitionProcessor
   nextOffset: bigint
   checkpointed: bigint
+  /** offset last committed to Kafka by this owner; -1 until the first commit succeeds */
+  committed: bigint
   lastCheckpointAt: number
   lastRecordAt: number
   lastIdleAt: number
@@ -193,6 +195,7 @@ export class ReadingsConsumer {
       proc,
       nextOffset: next,
       checkpointed: next,
+      committed: -1n,
       lastCheckpointAt: now,
       lastRecordAt: now,
       lastIdleAt: now,
@@ -306,8 +309,14 @@ export class ReadingsConsumer {
     // Only now: every count in this snapshot is durable and will never be replayed.
     this.#d.pipeline?.publish(p, ps.proc.pipeline)
     this.#d.counters.checkpoints++
+    await this.#commit(p, ps, ps.nextOffset)
+  }
+
+  /** Kafka's committed offset follows the checkpoint (monitoring and a faster start for the next owner). */
+  async #commit(p: number, ps: PartState, offset: bigint): Promise<void> {
     try {
-      await this.#consumer.commitOffsets([{ topic: this.#s.readingsTopic, partition: p, offset: ps.nextOffset.toString() }])
+      await this.#consumer.commitOffsets([{ topic: this.#s.readingsTopic, partition: p, offset: offset.toString() }])
+      ps.committed = offset
     } catch (err) {
       // A rebalance in progress: the checkpoint already holds this offset, and the next owner
       // skips what lies below it.
@@ -335,6 +344,14 @@ export class ReadingsConsumer {
             }
           }
           if (ps.nextOffset > ps.checkpointed && now - ps.lastCheckpointAt >= this.#s.checkpointIntervalMs) await this.#checkpoint(p, ps)
+          // A new owner that only skipped records below its loaded checkpoint makes no new
+          // checkpoint, so without this the group's committed offset would stay wherever the
+          // previous owner's last commit left it (seen after a Kafka SIGKILL: lag reported
+          // forever although every record was processed).
+          else if (ps.committed < ps.checkpointed && now - ps.lastCheckpointAt >= this.#s.checkpointIntervalMs) {
+            ps.lastCheckpointAt = now
+            await this.#commit(p, ps, ps.checkpointed)
+          }
         } catch (err) {
           this.#fail(p, err)
         }
