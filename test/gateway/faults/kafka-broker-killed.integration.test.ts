@@ -60,12 +60,16 @@ test('3-broker cluster, a partition leader SIGKILLed under QoS 1 load through th
     assert.ok(beforeKill > 0, 'readings acknowledged before the kill')
 
     stack.kill(`kafka-${victim}`)
-    await sleep(12_000)
-    await fleet.stop(20_000)
+    // Two of three replicas remain, so min.insync.replicas 2 still holds: the cluster must accept
+    // writes again once leadership has moved. A SIGKILLed broker is fenced only after KRaft's
+    // broker.session.timeout.ms (9 s), plus a controller election when it was the active
+    // controller, so the wait is bounded by a minute, not fixed.
+    const resumed = Date.now()
+    while (fleet.acked.size - beforeKill < 200 && Date.now() - resumed < 60_000) await sleep(250)
     const afterKill = fleet.acked.size - beforeKill
-    // Two of three replicas remain, so min.insync.replicas 2 still holds: the cluster must keep
-    // accepting writes once leadership has moved.
-    assert.ok(afterKill > 0, `the gateway kept acknowledging after broker ${victim} died (${beforeKill} before)`)
+    await sleep(2_000)
+    await fleet.stop(20_000)
+    assert.ok(afterKill >= 200, `the gateway acknowledges again after broker ${victim} died (${beforeKill} before, ${afterKill} within 60 s after)`)
 
     collector = await TopicCollector.start(kafka, [Topics.readings])
     const keyOf = (v: unknown): string => {

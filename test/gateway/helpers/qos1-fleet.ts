@@ -1,5 +1,6 @@
 // A bounded QoS 1 load: each device publishes native readings with increasing seq through MQTT.js,
-// which keeps unacknowledged publishes and resends them after every reconnect. A reading counts as
+// which keeps unacknowledged publishes and resends them after every reconnect — also after a refused
+// CONNACK (MQTT.js gives up there by default; firmware such as PubSubClient loops and retries). A reading counts as
 // acknowledged only when its publish resolved (PUBACK received).
 import mqtt, { type MqttClient } from 'mqtt'
 
@@ -19,7 +20,7 @@ export function startFleet(port: number, passwords: Map<string, string>, opts: {
   const clients: MqttClient[] = []
   let running = true
   for (const [id, password] of passwords) {
-    const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: id, username: id, password, protocolVersion: 4, keepalive: 30, reconnectPeriod: 300, connectTimeout: 5_000, clean: true })
+    const client = mqtt.connect(`mqtt://127.0.0.1:${port}`, { clientId: id, username: id, password, protocolVersion: 4, keepalive: 30, reconnectPeriod: 300, connectTimeout: 5_000, clean: true, reconnectOnConnackError: true })
     client.on('error', () => {})
     clients.push(client)
     let seq = 0
