@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { freePort } from '../../../local-stack/preflight.ts'
-import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
-import { createTestTopics, deleteTestTopics, kafkaFromEnv, TopicCollector } from '../helpers/kafka-fixture.ts'
+import { assertEveryAckedReadingInKafka, createTestTopics, deleteTestTopics, kafkaFromEnv, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { addDevices, startGatewayProcess } from '../helpers/gateway-process.ts'
 import { startFleet } from '../helpers/qos1-fleet.ts'
 
@@ -40,16 +39,7 @@ test('gateway SIGKILLed mid-stream: after restart every acknowledged reading is 
     await fleet.stop(20_000)
     assert.ok(fleet.acked.size > beforeKill, 'devices reconnected and were acknowledged by the restarted gateway')
 
-    const keyOf = (v: unknown): string => {
-      const r = v as { deviceId: string; boot: number; seq: number }
-      return `${r.deviceId}/${r.boot}/${r.seq}`
-    }
-    for (let i = 0; i < 60; i++) {
-      const have = new Set(collector.of(topics.readings).map(keyOf))
-      if ([...fleet.acked].every((k) => have.has(k))) break
-      await sleep(500)
-    }
-    assertEveryAckedInKafka(fleet.acked, collector.of(topics.readings).map(keyOf), fleet.published)
+    await assertEveryAckedReadingInKafka(collector, topics.readings, fleet, 30_000)
   } finally {
     for (const p of procs) p.child.kill('SIGKILL')
     await collector.stop()

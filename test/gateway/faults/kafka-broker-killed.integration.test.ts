@@ -14,10 +14,9 @@ import { Kafka, logLevel } from 'kafkajs'
 import { KafkaConnection } from '../../../config/kafka-connection.ts'
 import { Topics } from '../../../contracts/topics.ts'
 import { provisionTopics } from '../../../provision/provision.ts'
-import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
 import { privateStack } from '../../helpers/private-stack.ts'
 import { addDevices, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts'
-import { TopicCollector } from '../helpers/kafka-fixture.ts'
+import { assertEveryAckedReadingInKafka, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { startFleet } from '../helpers/qos1-fleet.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -72,16 +71,7 @@ test('3-broker cluster, a partition leader SIGKILLed under QoS 1 load through th
     assert.ok(afterKill >= 200, `the gateway acknowledges again after broker ${victim} died (${beforeKill} before, ${afterKill} within 60 s after)`)
 
     collector = await TopicCollector.start(kafka, [Topics.readings])
-    const keyOf = (v: unknown): string => {
-      const r = v as { deviceId: string; boot: number; seq: number }
-      return `${r.deviceId}/${r.boot}/${r.seq}`
-    }
-    for (let i = 0; i < 120; i++) {
-      const have = new Set(collector.of(Topics.readings).map(keyOf))
-      if ([...fleet.acked].every((k) => have.has(k))) break
-      await sleep(500)
-    }
-    assertEveryAckedInKafka(fleet.acked, collector.of(Topics.readings).map(keyOf), fleet.published)
+    await assertEveryAckedReadingInKafka(collector, Topics.readings, fleet, 60_000)
   } catch (err) {
     const exit = gw?.child.exitCode ?? gw?.child.signalCode ?? 'still running'
     throw new Error(`${(err as Error).message}\ngateway exit: ${exit}\n${gw?.lines.slice(-40).join('\n') ?? ''}`, { cause: err })

@@ -13,9 +13,8 @@ import { Value } from '@sinclair/typebox/value'
 import { KafkaConnection } from '../../../config/kafka-connection.ts'
 import { Topics } from '../../../contracts/topics.ts'
 import { provisionTopics } from '../../../provision/provision.ts'
-import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
 import { privateStack } from '../../helpers/private-stack.ts'
-import { TopicCollector } from '../helpers/kafka-fixture.ts'
+import { assertEveryAckedReadingInKafka, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { addDevices, metric, startGatewayProcess } from '../helpers/gateway-process.ts'
 import { startFleet } from '../helpers/qos1-fleet.ts'
 
@@ -51,17 +50,8 @@ test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, n
     assert.ok(duringOutage > 0, 'the spool kept acknowledging while Kafka was down')
     assert.ok(spooled > 0, 'records went through the spool')
     collector = await TopicCollector.start(new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }), [Topics.readings])
-    const keyOf = (v: unknown): string => {
-      const r = v as { deviceId: string; boot: number; seq: number }
-      return `${r.deviceId}/${r.boot}/${r.seq}`
-    }
-    for (let i = 0; i < 120; i++) {
-      const have = new Set(collector.of(Topics.readings).map(keyOf))
-      if ([...fleet.acked].every((k) => have.has(k))) break
-      await sleep(500)
-    }
     assert.ok((await metric(gw, 'gateway_replayed_records_total')) > 0, 'the spool was replayed into Kafka')
-    assertEveryAckedInKafka(fleet.acked, collector.of(Topics.readings).map(keyOf), fleet.published)
+    await assertEveryAckedReadingInKafka(collector, Topics.readings, fleet, 60_000)
   } catch (err) {
     // A failure here is worth the gateway's own account: its exit code and last log lines.
     const exit = gw?.child.exitCode ?? gw?.child.signalCode ?? 'still running'

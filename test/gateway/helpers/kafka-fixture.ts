@@ -6,6 +6,8 @@ import { Kafka, type Consumer } from 'kafkajs'
 import { KafkaConnection, kafkaClientConfig } from '../../../config/kafka-connection.ts'
 import { loadConfig } from '../../../config/load-config.ts'
 import { uniqueName } from '../../helpers/stack-env.ts'
+import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
+import { readingKey, type Reading } from '../../../contracts/reading.ts'
 import type { Stream } from '../../../gateway/sink/telemetry-sink.ts'
 
 export function kafkaFromEnv(): Kafka {
@@ -91,4 +93,18 @@ export class TopicCollector {
   async stop(): Promise<void> {
     await this.#consumer.disconnect()
   }
+}
+
+/**
+ * Waits (bounded) until every reading a device got a PUBACK for has arrived on `topic` — right after
+ * a fault the records may still be on their way (spool replay, a new leader) — then applies the
+ * named invariant assertEveryAckedInKafka.
+ */
+export async function assertEveryAckedReadingInKafka(collector: TopicCollector, topic: string, fleet: { acked: ReadonlySet<string>; published: ReadonlySet<string> }, waitMs = 60_000): Promise<void> {
+  const keys = (): string[] => collector.of(topic).map((v) => readingKey(v as Pick<Reading, 'deviceId' | 'boot' | 'seq'>))
+  for (const end = Date.now() + waitMs; Date.now() < end; await new Promise((r) => setTimeout(r, 500))) {
+    const have = new Set(keys())
+    if ([...fleet.acked].every((k) => have.has(k))) break
+  }
+  assertEveryAckedInKafka(fleet.acked, keys(), fleet.published)
 }
