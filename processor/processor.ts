@@ -46,6 +46,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
     rawTtlS: s.rawTtlS,
     concurrency: s.writeConcurrency,
     retry: { retries: s.writeRetries, baseMs: s.retryBaseMs, maxMs: s.retryMaxMs },
+    batch: { maxPartitions: s.writeBatchMaxPartitions, maxBytes: s.writeBatchMaxBytes, maxRows: 100 },
   })
   const counters = newCounters()
   const closeToDurable = new LatencyHistogram()
@@ -117,6 +118,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
         prometheusText({
           counters,
           writes: () => store.writes,
+          requests: () => store.requests,
           lag: () => consumer.lag(),
           openWindows: () => consumer.openWindows(),
           pausedPartitions: () => consumer.pausedCount,

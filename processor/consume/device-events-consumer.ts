@@ -6,8 +6,9 @@
 import type { Consumer, Kafka, Producer } from 'kafkajs'
 import { TypeCompiler } from '@sinclair/typebox/compiler'
 import { DeviceEvent } from '../../contracts/device-event.ts'
-import { anomalyId, type Anomaly } from '../anomalies/types.ts'
+import type { Anomaly } from '../anomalies/types.ts'
 import type { CassandraStore } from '../store/cassandra-store.ts'
+import { anomalyRecord } from './kafka-outputs.ts'
 import type { Log } from './readings-consumer.ts'
 
 const EventCheck = TypeCompiler.Compile(DeviceEvent)
@@ -80,7 +81,7 @@ export class DeviceEventsConsumer {
     await this.#d.producer.send({
       topic: this.#d.anomaliesTopic,
       acks: -1,
-      messages: [{ key: a.deviceId, value: JSON.stringify({ id: anomalyId(a), state: a.closedAt === undefined ? 'open' : 'closed', ...a }) }],
+      messages: [anomalyRecord(a)],
     })
   }
 }

@@ -41,7 +41,13 @@ export class Effects {
   raw: Reading[] = []
   windows = new Map<string, WindowRow>()
   late: LateReading[] = []
+  /** the final state of each anomaly touched (one row each in Cassandra) */
   anomalies = new Map<string, Anomaly>()
+  /**
+   * Every opening and closing in order, for the anomalies topic: an anomaly that opens and closes
+   * within one batch is two events there (subscribers alert on the opening), one row in the store.
+   */
+  anomalyEvents: Anomaly[] = []
   devices = new Map<string, DeviceRow>()
   dlq: DeadLetter[] = []
 

@@ -3,13 +3,19 @@
 // topics is at-least-once (a replay after a crash re-publishes); consumers key on anomaly id + state.
 import type { Producer } from 'kafkajs'
 import type { DeadLetter } from '../../contracts/dead-letter.ts'
-import { anomalyId } from '../anomalies/types.ts'
+import { anomalyId, type Anomaly } from '../anomalies/types.ts'
 import type { Effects } from './effects.ts'
 
 export interface OutputTopics {
   dlqTopic: string
   anomaliesTopic: string
 }
+
+/** One anomalies-topic record: keyed by device, the anomaly with its id and state. */
+export const anomalyRecord = (a: Anomaly): { key: string; value: string } => ({
+  key: a.deviceId,
+  value: JSON.stringify({ id: anomalyId(a), state: a.closedAt === undefined ? 'open' : 'closed', ...a }),
+})
 
 export async function publishEffects(producer: Producer, topics: OutputTopics, fx: Effects, dlqKeys: Array<string | null>): Promise<void> {
   const sends: Array<Promise<unknown>> = []
@@ -22,15 +28,12 @@ export async function publishEffects(producer: Producer, topics: OutputTopics, f
       }),
     )
   }
-  if (fx.anomalies.size > 0) {
+  if (fx.anomalyEvents.length > 0) {
     sends.push(
       producer.send({
         topic: topics.anomaliesTopic,
         acks: -1,
-        messages: [...fx.anomalies.values()].map((a) => ({
-          key: a.deviceId,
-          value: JSON.stringify({ id: anomalyId(a), state: a.closedAt === undefined ? 'open' : 'closed', ...a }),
-        })),
+        messages: fx.anomalyEvents.map(anomalyRecord),
       }),
     )
   }

@@ -385,6 +385,7 @@ export class PartitionProcessor {
       if (open) a.detail = `${open.detail}; ${detail}`
     } else this.counters.anomaliesOpened++
     fx.anomalies.set(`${deviceId}|${anomalyId(a)}`, a)
+    fx.anomalyEvents.push({ ...a })
   }
 
   #deviceRow(deviceId: string, d: DeviceState): DeviceRow {

@@ -89,6 +89,9 @@ export class ReadingsConsumer {
       heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 10)),
       rebalanceTimeout: Math.max(sessionTimeout * 2, 10_000),
       retry: { retries: 10 },
+      // Records of many devices per fetch: fewer, fuller batches to process and to write.
+      minBytes: this.#s.fetchMinBytes,
+      maxWaitTimeInMs: this.#s.fetchMaxWaitMs,
     })
     this.#producer = deps.kafka.producer({ allowAutoTopicCreation: false })
     this.#admin = deps.kafka.admin()

@@ -73,6 +73,8 @@ export class LatencyHistogram {
 export interface MetricsSource {
   counters: ProcessorCounters
   writes: () => number
+  /** Cassandra requests (a batch is one) */
+  requests?: () => number
   lag: () => Map<number, number>
   openWindows: () => number
   pausedPartitions: () => number
@@ -100,7 +102,8 @@ export function prometheusText(m: MetricsSource): string {
     const name = `processor_${snake(k)}_total`
     out.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${m.counters[k as keyof ProcessorCounters]}`)
   }
-  out.push('# HELP processor_cassandra_writes_total Cassandra statements executed', '# TYPE processor_cassandra_writes_total counter', `processor_cassandra_writes_total ${m.writes()}`)
+  out.push('# HELP processor_cassandra_writes_total rows written to Cassandra (a batch counts its rows)', '# TYPE processor_cassandra_writes_total counter', `processor_cassandra_writes_total ${m.writes()}`)
+  if (m.requests) out.push('# HELP processor_cassandra_requests_total Cassandra write requests (statements and batches)', '# TYPE processor_cassandra_requests_total counter', `processor_cassandra_requests_total ${m.requests()}`)
   out.push('# HELP processor_lag records behind the partition high watermark', '# TYPE processor_lag gauge')
   for (const [p, lag] of m.lag()) out.push(`processor_lag{partition="${p}"} ${lag}`)
   out.push('# HELP processor_open_windows windows waiting for the watermark', '# TYPE processor_open_windows gauge', `processor_open_windows ${m.openWindows()}`)

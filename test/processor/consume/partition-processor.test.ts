@@ -163,4 +163,7 @@ test('an impossible value is never averaged and is counted as invalid in its win
   const faults = [...fx.anomalies.values()].filter((a) => a.kind === 'sensor_fault')
   assert.equal(faults.length, 1)
   assert.equal(faults[0]?.closedAt, 62_000)
+  // opened and closed within one batch: one stored row, but both events for the anomalies topic
+  const events = fx.anomalyEvents.filter((a) => a.kind === 'sensor_fault')
+  assert.deepEqual(events.map((a) => [a.openedAt, a.closedAt]), [[61_000, undefined], [61_000, 62_000]])
 })
