@@ -34,8 +34,19 @@ export interface LoadResult {
   maxMs: number
 }
 
-export async function connectDevices(port: number, ids: string[], keepaliveS = 60, maxConnecting = 200): Promise<LeanMqttClient[]> {
-  const clients: LeanMqttClient[] = []
+/** A connected device: its client and the id it connected with (its topic must use this id). */
+export interface ConnectedDevice {
+  id: string
+  client: LeanMqttClient
+}
+
+/**
+ * Connects `ids`, at most `maxConnecting` at a time. Connections complete in any order and some may
+ * fail, so each client is returned with its own id: pairing clients with ids by position once sent
+ * publishes to another device's topic (ACL-denied by the gateway; seen in the pipeline benchmark).
+ */
+export async function connectDevicesById(port: number, ids: string[], keepaliveS = 60, maxConnecting = 200): Promise<ConnectedDevice[]> {
+  const connected: ConnectedDevice[] = []
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < ids.length) {
@@ -43,20 +54,26 @@ export async function connectDevices(port: number, ids: string[], keepaliveS = 6
       await new Promise<void>((resolve) => {
         const c: LeanMqttClient = new LeanMqttClient(
           { host: '127.0.0.1', port, clientId: id, username: id, keepaliveS, connectTimeoutMs: 20_000 },
-          { onConnect: () => (clients.push(c), resolve()), onClose: () => resolve() },
+          { onConnect: () => (connected.push({ id, client: c }), resolve()), onClose: () => resolve() },
         )
       })
     }
   }
   await Promise.all(Array.from({ length: Math.min(maxConnecting, ids.length) }, worker))
-  return clients
+  return connected
+}
+
+export async function connectDevices(port: number, ids: string[], keepaliveS = 60, maxConnecting = 200): Promise<LeanMqttClient[]> {
+  return (await connectDevicesById(port, ids, keepaliveS, maxConnecting)).map((d) => d.client)
 }
 
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const ids = Array.from({ length: o.devices }, (_, i) => `${o.idPrefix}-${String(i).padStart(5, '0')}`)
-  const clients = await connectDevices(o.port, ids)
+  const devices = await connectDevicesById(o.port, ids)
+  const clients = devices.map((d) => d.client)
+  const topics = devices.map((d) => `devices/${d.id}/telemetry`)
   let running = true
   let measuring = false
   let completed = 0
@@ -73,7 +90,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const t0 = performance.now()
     const ts = o.stampTime ? `"ts":${Date.now()},` : ''
     const payload = `{"seq":${seq},${ts}"sensor":"bme280","temperature":${(20 + (seq % 100) / 100).toFixed(2)},"humidity":41.2,"pressure":1012.84}`
-    c.publish(`devices/${ids[i]}/telemetry`, payload, o.qos, false, (err) => {
+    c.publish(topics[i] as string, payload, o.qos, false, (err) => {
       outstanding[i]!--
       if (!err) acked++
       if (measuring) {

@@ -97,7 +97,10 @@ export async function startPipelineStack(o: PipelineStackOptions): Promise<Pipel
     await provisionSchema(provision)
 
     const ports = { mqtt: await freePort(), gatewayHttp: await freePort(), processorHttp: await freePort(), api: await freePort() }
-    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: ['--import', 'tsx', join(root, entry)] })
+    // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (Node refuses
+    // --cpu-prof in NODE_OPTIONS, so it has to be an argument).
+    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: [...prof, '--import', 'tsx', join(root, entry)] })
     const specs: ServiceSpec[] = [
       {
         name: 'gateway',

@@ -1,0 +1,43 @@
+// The benchmarks' load generator against an in-process Aedes that answers CONNECTs out of order
+// and refuses some: every publish must go to the topic of the client that sends it (the gateway's
+// ACL denies anything else — a mix-up once cost a pipeline run a few hundred denied publishes).
+import assert from 'node:assert/strict'
+import { createServer, type AddressInfo } from 'node:net'
+import { test } from 'node:test'
+import { Aedes } from 'aedes'
+import { runLoad } from '../../bench/lib/mqtt-load.ts'
+
+test('each publish goes to its own client id’s topic, whatever order connections complete in', async () => {
+  let n = 0
+  const refused = new Set<string>()
+  const mismatched: string[] = []
+  let published = 0
+  const broker = await Aedes.createBroker({
+    authenticate: (client, _u, _p, done) => {
+      const k = n++
+      if (k % 7 === 3) {
+        refused.add(client.id)
+        return done(null, false)
+      }
+      // later CONNECTs answered first: completion order is the reverse of the id order
+      setTimeout(() => done(null, true), 60 - (k % 20) * 3)
+    },
+    authorizePublish: (client, packet, done) => {
+      published++
+      if (packet.topic !== `devices/${client?.id}/telemetry`) mismatched.push(`${client?.id} -> ${packet.topic}`)
+      done(null)
+    },
+  })
+  const server = createServer(broker.handle)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    const res = await runLoad({ port: (server.address() as AddressInfo).port, devices: 40, qos: 1, warmupMs: 100, durationMs: 600, window: 2, rate: 400, idPrefix: 'order' })
+    assert.ok(refused.size > 0 && res.connected === 40 - refused.size, `${res.connected} connected, ${refused.size} refused`)
+    assert.ok(published > 50, `${published} publishes`)
+    assert.deepEqual(mismatched, [])
+    assert.equal(res.failed, 0)
+  } finally {
+    await new Promise<void>((r) => broker.close(() => r()))
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+})
