@@ -36,8 +36,9 @@ ceilings. Writes bench/results/pipeline.json and pipeline.md.
   --start-rate <n>          first rate of the search (default 5000)
   --rate-step <n>           increment between steps (default 2500)
   --max-rate <n>            last rate tried (default 40000)
-  --latency-window <t>      short window the latency probe polls through the API (default 5s)
-  --latency-devices <n>     devices polled for windows (default 4)
+  --latency-window <t>      window size the latency probe polls through the API (default 1m, a product
+                            window; another size is added for every device, more rows to write)
+  --latency-devices <n>     devices polled for windows (default 20)
   --reference <t>           Mosquitto reference run (default 15s; 10s with --quick)
   --kafka-perf-records <n>  records for ProducerPerformance (default 1000000; 300000 with --quick)
   --quick                   shorter everything, for checking the benchmark itself
@@ -90,8 +91,8 @@ export function parsePipelineFlags(argv: readonly string[]): PipelineFlags {
     stepMs: time('step', quick ? '15s' : '20s'),
     devices: count('devices', 1000, 1, 20_000),
     rates: [],
-    latencyWindowMs: time('latency-window', '5s'),
-    latencyDevices: count('latency-devices', 4, 1, 50),
+    latencyWindowMs: time('latency-window', '1m'),
+    latencyDevices: count('latency-devices', 20, 1, 50),
     referenceMs: time('reference', quick ? '10s' : '15s'),
     kafkaPerfRecords: count('kafka-perf-records', quick ? 300_000 : 1_000_000, 1_000, 100_000_000),
     quick,

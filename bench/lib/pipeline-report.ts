@@ -12,8 +12,10 @@ import { Value } from '@sinclair/typebox/value'
 import { ProcessorSettings } from '../../processor/config.ts'
 import type { WindowLatencyResult } from './window-latency.ts'
 
-/** The processor runs with its default checkpoint interval; the committed offset follows it. */
-const PROCESSOR_CHECKPOINT_S = (Value.Default(ProcessorSettings, {}) as ProcessorSettings).checkpointIntervalMs / 1_000
+/** The processor runs with its defaults: the checkpoint interval (the committed offset follows it) and windows. */
+const PROCESSOR_DEFAULTS = Value.Default(ProcessorSettings, {}) as ProcessorSettings
+const PROCESSOR_CHECKPOINT_S = PROCESSOR_DEFAULTS.checkpointIntervalMs / 1_000
+export const PRODUCT_WINDOWS_MS: readonly number[] = PROCESSOR_DEFAULTS.windowSizesMs
 
 export interface StepResult {
   rate: number
@@ -118,7 +120,9 @@ export function pipelineMarkdown(r: PipelineReport): string {
     '',
     'How it is measured: consumer lag is the high watermarks of `iot.readings` minus the records the processor has processed ' +
       '(its `/metrics`), sampled every second and divided by the acknowledged rate (the rate entering Kafka); the committed-offset lag is shown beside it. ' +
-      `Latency: the processor runs with an extra ${r.flags.latencyWindowMs / 1000} s window next to the product's 1 min and 1 h, and ` +
+      (PRODUCT_WINDOWS_MS.includes(r.flags.latencyWindowMs)
+        ? `Latency: the processor runs with the product's windows (1 min and 1 h); the probe watches the ${r.flags.latencyWindowMs / 1000} s ones, and `
+        : `Latency: the processor runs with an extra ${r.flags.latencyWindowMs / 1000} s window next to the product's 1 min and 1 h (for every device: more rows to write), and `) +
       `${r.flags.latencyDevices} devices' windows are polled through \`GET /api/devices/:id/windows\` every 200 ms (API read cache on, as users get it). ` +
       `A window closes once a reading stamped ${r.allowedLatenessMs / 1000} s (the allowed lateness) after its end has been processed; ` +
       'readings carry their publish time (\`ts\`), so "window end + lateness → first seen in the API" is the time from the publish of the first reading ' +

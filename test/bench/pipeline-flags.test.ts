@@ -9,7 +9,8 @@ test('defaults: 5 min confirmation, 1000 devices, rates 5,000 … 40,000 in step
   assert.equal(f.rates[0], 5_000)
   assert.equal(f.rates.at(-1), 40_000)
   assert.equal(f.rates.length, 15)
-  assert.equal(f.latencyWindowMs, 5_000)
+  assert.equal(f.latencyWindowMs, 60_000, 'a product window: the benchmark measures the windows users get')
+  assert.equal(f.latencyDevices, 20)
 })
 
 test('--quick shortens the confirmation to 60 s; explicit flags still win', () => {
