@@ -90,10 +90,19 @@ export function pipelineMarkdown(r: PipelineReport): string {
       [`Kafka ProducerPerformance, acks=all, ${r.kafkaPerf.recordBytes} B records`, `${n(r.kafkaPerf.perSecond)} records/s (p99 ${r.kafkaPerf.p99Ms} ms)`, `pipeline = ${ratio(achieved, r.kafkaPerf.perSecond)}`, 'ceiling'],
     ],
   )
+  // CPU per acknowledged reading is steadier than a rate on a shared machine, and its sum says
+  // what this machine can carry at most: every core busy with nothing but the pipeline.
+  const perReading = (cpuPercent: number): number => (achieved > 0 ? Math.round((cpuPercent * 10_000) / achieved) : 0)
+  const pipelineUs = r.components.filter((u) => !u.component.startsWith('load generator')).reduce((a, u) => a + perReading(u.cpuPercent), 0)
   const components = table(
-    ['component', 'CPU (% of one core)', 'RSS peak MiB', 'RSS at end MiB'],
-    r.components.map((u) => [u.component, u.cpuPercent, u.rssPeakMiB, u.rssLastMiB]),
+    ['component', 'CPU (% of one core)', 'CPU µs per acked reading', 'RSS peak MiB', 'RSS at end MiB'],
+    r.components.map((u) => [u.component, u.cpuPercent, perReading(u.cpuPercent), u.rssPeakMiB, u.rssLastMiB]),
   )
+  const ceiling =
+    pipelineUs > 0
+      ? `Pipeline without the load generator: ${n(pipelineUs)} µs of CPU per reading, so ${cpus().length} cores doing nothing else carry at most ` +
+        `${n(Math.round((cpus().length * 1e6) / pipelineUs))} readings/s (the target needs ≤ ${n(Math.round((cpus().length * 1e6) / TARGET_RATE))} µs per reading).`
+      : ''
   const steps = table(
     ['offered/s', 'acked/s', 'failed', 'lag p95 s', 'lag end s', 'committed lag p95 s', 'PUBACK p50 / p99 ms', 'PUBACK backlog max / end', 'machine CPU busy', 'sustained'],
     r.steps.map((s) => [n(s.rate), n(s.ackedPerSecond), n(s.failed), s.lagP95S, s.lagEndS, s.committedLagP95S, `${s.pubackP50Ms} / ${s.pubackP99Ms}`, `${n(s.backlogMax)} / ${n(s.backlogEnd)}`, `${s.machineBusyPercent} %`, s.pass ? 'yes' : 'no']),
@@ -112,6 +121,8 @@ export function pipelineMarkdown(r: PipelineReport): string {
     `CPU and RSS per process during the ${r.flags.durationMs / 1000} s confirmation (/proc/<pid>/stat and status):`,
     '',
     components,
+    '',
+    ceiling,
     '',
     `Search (${r.flags.stepMs / 1000} s steps after a 5 s warm-up; sustained = ≥ ${r.criteria.minAckedShare * 100} % of the offered rate acknowledged, ` +
       `lag p95 and lag at the end < ${r.criteria.maxLagS} s, at most ${r.criteria.maxBacklogS} s of publishes waiting for a PUBACK at the end):`,

@@ -1,0 +1,30 @@
+import assert from 'node:assert/strict'
+import { cpus } from 'node:os'
+import { test } from 'node:test'
+import { parsePipelineFlags } from '../../bench/lib/pipeline-flags.ts'
+import { pipelineMarkdown, type PipelineReport, type StepResult } from '../../bench/lib/pipeline-report.ts'
+
+const step = (rate: number, acked: number): StepResult => ({
+  rate, seconds: 20, ackedPerSecond: acked, connected: 1000, failed: 0, pubackP50Ms: 10, pubackP99Ms: 200, lagP95S: 0.4, lagMaxS: 0.9, lagEndS: 0.1,
+  committedLagP95S: 4, backlogMax: 100, backlogEnd: 0, machineBusyPercent: 90, pass: true,
+})
+
+test('CPU per acknowledged reading per component, and the ceiling their sum (without the load generator) implies', () => {
+  const r: PipelineReport = {
+    startedAt: new Date(0), argv: [], flags: parsePipelineFlags([]), allowedLatenessMs: 10_000,
+    criteria: { minAckedShare: 0.97, maxLagS: 1, maxBacklogS: 1 },
+    steps: [step(5_000, 5_000)], best: 5_000, confirmation: step(5_000, 5_000),
+    components: [
+      { component: 'Cassandra (JVM)', pid: 1, cpuPercent: 65, rssPeakMiB: 1, rssLastMiB: 1 },
+      { component: 'gateway', pid: 2, cpuPercent: 43, rssPeakMiB: 1, rssLastMiB: 1 },
+      { component: 'load generator (this process)', pid: 3, cpuPercent: 25, rssPeakMiB: 1, rssLastMiB: 1 },
+    ],
+    latency: undefined, mosquitto: { devices: 1, connected: 1, completed: 1, failed: 0, perSecond: 50_000, p50Ms: 1, p99Ms: 2, maxMs: 3 },
+    kafkaPerf: { perSecond: 150_000, p50Ms: 1, p99Ms: 2, line: '', recordBytes: 247, records: 1 }, cpuModel: 'test',
+  }
+  const md = pipelineMarkdown(r)
+  assert.match(md, /\| Cassandra \(JVM\) \| 65 \| 130 \|/) // 65 % of a core at 5,000/s = 130 µs each
+  assert.match(md, /\| gateway \| 43 \| 86 \|/)
+  const ceiling = Math.round((cpus().length * 1e6) / 216).toLocaleString('en')
+  assert.ok(md.includes(`216 µs of CPU per reading, so ${cpus().length} cores doing nothing else carry at most ${ceiling} readings/s`), md)
+})
