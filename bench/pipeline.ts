@@ -206,13 +206,20 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
       drained = r.drained
       if (!r.pass || !drained) break
     }
-    // Not even the first rate held (a slow or busy machine): halve it a few times, so the run
-    // still reports the rate this machine does sustain instead of none.
-    for (let rate = f.rates[0] as number, k = 0; drained && k < 3 && !steps.some((s) => s.pass) && rate >= 500; k++) {
-      rate = Math.round(rate / 2)
-      drained = (await tryRate(rate)).drained
+    // Refine between the best rate sustained (0 if none) and the lowest that was not, by bisection
+    // to 250 readings/s: the limit rarely falls on a step of the coarse sweep, and a machine that
+    // does not even hold the first rate still gets the rate it does sustain reported.
+    const lowestFailed = (): number | undefined => steps.filter((s) => !s.pass).map((s) => s.rate).sort((a, b) => a - b)[0]
+    const highestPassed = (): number => Math.max(0, ...steps.filter((s) => s.pass).map((s) => s.rate))
+    for (let k = 0; drained && k < 4; k++) {
+      const hi = lowestFailed()
+      const lo = highestPassed()
+      if (hi === undefined) break
+      const mid = Math.round((lo + hi) / 2 / 250) * 250
+      if (mid <= lo || mid >= hi || mid < 250) break
+      drained = (await tryRate(mid)).drained
     }
-    const best = steps.filter((s) => s.pass).at(-1)?.rate
+    const best = steps.some((s) => s.pass) ? highestPassed() : undefined
     const confirmRate = best ?? (steps.at(-1)?.rate as number)
     log(`confirmation: ${confirmRate.toLocaleString('en')} readings/s for ${f.durationMs / 1000} s${best ? '' : ' (no step was sustained: confirming the last rate tried)'} …`)
     const conf = await runStep(f, stack, lag, { rate: confirmRate, measureMs: f.durationMs, warmupMs: 10_000, prefix: 'conf', latency: { windowMs: f.latencyWindowMs, devices: f.latencyDevices } })
