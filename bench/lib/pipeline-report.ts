@@ -100,8 +100,9 @@ export function pipelineMarkdown(r: PipelineReport): string {
   )
   const ceiling =
     pipelineUs > 0
-      ? `Pipeline without the load generator: ${n(pipelineUs)} µs of CPU per reading, so ${cpus().length} cores doing nothing else carry at most ` +
-        `${n(Math.round((cpus().length * 1e6) / pipelineUs))} readings/s (the target needs ≤ ${n(Math.round((cpus().length * 1e6) / TARGET_RATE))} µs per reading).`
+      ? `Pipeline without the load generator: ${n(pipelineUs)} µs of CPU per reading at this rate, so ${cpus().length} cores doing nothing else carry about ` +
+        `${n(Math.round((cpus().length * 1e6) / pipelineUs))} readings/s (somewhat more in practice: fixed costs spread over more readings at higher rates); ` +
+        `the target needs ≤ ${n(Math.round((cpus().length * 1e6) / TARGET_RATE))} µs per reading.`
       : ''
   const steps = table(
     ['offered/s', 'acked/s', 'failed', 'lag p95 s', 'lag end s', 'committed lag p95 s', 'PUBACK p50 / p99 ms', 'PUBACK backlog max / end', 'machine CPU busy', 'sustained'],
