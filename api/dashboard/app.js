@@ -182,10 +182,12 @@
     const rows = [
       ['gateway received', t.gateway.received],
       ['accepted → Kafka', t.gateway.accepted],
-      ['rejected (DLQ)', t.gateway.rejectedTotal],
+      ['rejected by the gateway (DLQ)', t.gateway.rejectedTotal],
+      ...Object.entries(t.gateway.rejected).map(([reason, n]) => [`  ${reason}`, n]),
       ['spooled / still in spool', `${t.gateway.spooled} / ${t.gateway.inSpool}`],
       ['stored raw', t.processor.storedRaw],
       ['duplicates dropped', t.processor.duplicates],
+      ['dead-lettered by the processor (DLQ)', t.processor.deadLettered],
       ['counted in windows', t.processor.windowed],
       ['invalid (sensor faults)', t.processor.invalid],
       ['unaccounted at gateway', t.gateway.unaccounted, 'check'],

@@ -34,6 +34,7 @@ export function conservation(gw: Counts = EMPTY, proc: Counts = EMPTY): Conserva
       invalid: p('invalid'),
       windowed: p('windowed'),
       late: p('late'),
+      deadLettered: p('dead_lettered'),
     },
     flow: {
       toKafka,

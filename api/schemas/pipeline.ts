@@ -23,6 +23,7 @@ export const Conservation = Type.Object({
     invalid: n('physically impossible readings (sensor faults), never averaged'),
     windowed: n('readings counted in stored windows'),
     late: n('readings that corrected an already stored window'),
+    deadLettered: n('records the processor sent to iot.readings.dlq (unparseable, not a canonical reading, event time too far ahead)'),
   }),
   flow: Type.Object({
     toKafka: n('accepted + replayed'),

@@ -18,6 +18,7 @@ test('conservation: every received reading is accounted for, gaps are visible', 
     ['stored_raw', 91],
     ['invalid', 1],
     ['windowed', 88],
+    ['dead_lettered', 1],
   ])
   const c = conservation(gw, proc)
   assert.deepEqual(c.gateway.rejected, { SCHEMA: 3, RANGE: 2 })
@@ -25,7 +26,8 @@ test('conservation: every received reading is accounted for, gaps are visible', 
   assert.equal(c.gateway.unaccounted, 0)
   assert.equal(c.gateway.inSpool, 1)
   assert.equal(c.flow.toKafka, 94)
-  assert.equal(c.flow.notYetStored, 1)
+  assert.equal(c.processor.deadLettered, 1)
+  assert.equal(c.flow.notYetStored, 0, '94 to Kafka = 91 stored + 2 duplicates + 1 dead-lettered')
   assert.equal(c.flow.notYetWindowed, 2)
   assert.equal(conservation(new Map([['received', 3]])).gateway.unaccounted, 3)
 })

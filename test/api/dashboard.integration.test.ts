@@ -35,6 +35,7 @@ before(async () => {
   proc.inc('greenhouse-1', 'consumed', 178)
   proc.inc('greenhouse-1', 'stored_raw', 178)
   proc.inc('greenhouse-1', 'windowed', 175)
+  proc.inc('greenhouse-1', 'dead_lettered', 3)
   await startCounterWriter(f.client, tally, { component: 'gateway', intervalMs: 60_000 }).close()
   await startCounterWriter(f.client, proc, { component: 'processor', intervalMs: 60_000 }).close()
   base = await f.app.listen({ host: '127.0.0.1', port: 0 })
@@ -68,6 +69,10 @@ test('the dashboard charts stored windows, updates from the stream, and loads no
   await page.locator('#live.on').waitFor({ timeout: 10_000 })
   await page.locator('#anomalies li', { hasText: 'cellar-2' }).waitFor({ timeout: 10_000 })
   await page.locator('#pipeline td', { hasText: '180' }).first().waitFor({ timeout: 10_000 })
+  // what went to the DLQ, from each side: the gateway per reason, the processor in total
+  const row = (label: string) => page.locator('#pipeline tr', { has: page.locator('td', { hasText: label }) }).locator('td.n')
+  assert.equal(await row('dead-lettered by the processor').textContent(), '3')
+  assert.equal(await row('SCHEMA').textContent(), '2')
 
   // A window closes: the processor writes its row; the stream must carry it to the chart.
   await insertWindow(f.client, 'greenhouse-1', 60, minute, 'temperature', 26, 0.5)
