@@ -1,6 +1,8 @@
 // One registry of API error codes (style lesson 3). Codes are stable: never reuse a retired one.
 // Every code has exactly one HTTP status here and one row in api/README.md ("Errors"); a test keeps
 // the three in step. Responses carry `{ error: code, message }`, never a stack trace.
+import { CodedError, type CodedErrorOptions } from '../contracts/coded-error.ts'
+
 export const ApiErrorCodes = [
   'API_ERR_BAD_PARAMS',
   'API_ERR_BAD_TIME',
@@ -32,25 +34,9 @@ export const httpStatusOf: Readonly<Record<ApiErrorCode, number>> = {
   API_ERR_INTERNAL: 500,
 }
 
-export interface AppErrorOptions {
-  cause?: unknown
-  retriable?: boolean
-  context?: Record<string, unknown>
-}
+export type AppErrorOptions = CodedErrorOptions
 
-export class AppError extends Error {
-  readonly code: ApiErrorCode
-  readonly retriable: boolean
-  readonly context: Record<string, unknown>
-
-  constructor(code: ApiErrorCode, message: string, opts: AppErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
-    this.name = 'AppError'
-    this.code = code
-    this.retriable = opts.retriable ?? false
-    this.context = opts.context ?? {}
-  }
-
+export class AppError extends CodedError<ApiErrorCode> {
   get statusCode(): number {
     return httpStatusOf[this.code]
   }

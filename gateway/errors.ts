@@ -1,5 +1,7 @@
 // One registry of gateway error codes (style lesson 3). Codes are stable: never reuse a retired
 // one. `retriable` says whether the device (or the caller) may usefully try again later.
+import { CodedError, type CodedErrorOptions } from '../contracts/coded-error.ts'
+
 export const GatewayErrorCodes = [
   'GW_ERR_ACL_DENIED',
   'GW_ERR_RATE_LIMITED',
@@ -14,24 +16,8 @@ export const GatewayErrorCodes = [
 ] as const
 export type GatewayErrorCode = (typeof GatewayErrorCodes)[number]
 
-export interface AppErrorOptions {
-  cause?: unknown
-  retriable?: boolean
-  context?: Record<string, unknown>
-}
+export type AppErrorOptions = CodedErrorOptions
 
-export class AppError extends Error {
-  readonly code: GatewayErrorCode
-  readonly retriable: boolean
-  readonly context: Record<string, unknown>
-
-  constructor(code: GatewayErrorCode, message: string, opts: AppErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
-    this.name = 'AppError'
-    this.code = code
-    this.retriable = opts.retriable ?? false
-    this.context = opts.context ?? {}
-  }
-}
+export class AppError extends CodedError<GatewayErrorCode> {}
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError

@@ -1,6 +1,8 @@
 // One registry of processor error codes (style lesson 3). Codes are stable: never reuse a retired
 // one. `retriable` says whether trying the same thing again later can succeed (kafkajs style):
 // Cassandra/Kafka unreachable or timing out is retriable; a bad record or a bad rules file is not.
+import { CodedError, type CodedErrorOptions } from '../contracts/coded-error.ts'
+
 export const ProcessorErrorCodes = [
   'PROC_ERR_STORE_UNAVAILABLE',
   'PROC_ERR_STORE_WRITE',
@@ -14,25 +16,9 @@ export type ProcessorErrorCode = (typeof ProcessorErrorCodes)[number]
 export const ProcessorRejectReasons = ['PROC_REJECT_UNPARSEABLE', 'PROC_REJECT_INVALID', 'PROC_REJECT_FUTURE_EVENT_TIME', 'PROC_REJECT_PROCESSING_FAILED'] as const
 export type ProcessorRejectReason = (typeof ProcessorRejectReasons)[number]
 
-export interface ProcErrorOptions {
-  cause?: unknown
-  retriable?: boolean
-  context?: Record<string, unknown>
-}
+export type ProcErrorOptions = CodedErrorOptions
 
-export class ProcError extends Error {
-  readonly code: ProcessorErrorCode
-  readonly retriable: boolean
-  readonly context: Record<string, unknown>
-
-  constructor(code: ProcessorErrorCode, message: string, opts: ProcErrorOptions = {}) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
-    this.name = 'ProcError'
-    this.code = code
-    this.retriable = opts.retriable ?? false
-    this.context = opts.context ?? {}
-  }
-}
+export class ProcError extends CodedError<ProcessorErrorCode> {}
 
 /**
  * Whether a boundary error is worth retrying. Programmer errors (TypeError, RangeError…) never are;
