@@ -17,6 +17,8 @@ import { runOffline } from '../device-sim/engine/run-offline.ts'
 import { buildDevices } from '../device-sim/engine/build-fleet.ts'
 import { Simulation } from '../device-sim/engine/simulation.ts'
 import { toNdjsonLine } from '../device-sim/engine/publish-record.ts'
+import { ByteWriter, SLACK } from '../device-sim/engine/byte-writer.ts'
+import { writeTelemetryLine } from '../device-sim/engine/telemetry-line.ts'
 import type { DeviceOutput } from '../device-sim/device/device-spec.ts'
 import { MqttTransport } from '../device-sim/mqtt/mqtt-transport.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
@@ -47,10 +49,23 @@ function generationRate(quick: boolean): Record<string, number> {
     return sim.totals().reads
   }
   const full = timed(() => runOffline(planFleet(c), devNull).totals.reads)
+  // both stages take telemetry on the same fast path as the NDJSON sink (DeviceOutput.telemetry),
+  // so they measure what --out runs: counted only, then lines built into a scratch buffer
   let n = 0
-  const model = timed(() => inMemory({ publish: () => void n++, session: () => {} }))
+  const model = timed(() => inMemory({ publish: () => void n++, session: () => {}, telemetry: () => void n++ }))
   let bytes = 0
-  const encode = timed(() => inMemory({ publish: (r) => void (bytes += toNdjsonLine(r).length), session: () => {} }))
+  const w = new ByteWriter(new Uint8Array((64 << 10) + SLACK))
+  const encode = timed(() =>
+    inMemory({
+      publish: (r) => void (bytes += toNdjsonLine(r).length),
+      session: () => {},
+      telemetry: (v) => {
+        w.pos = 0
+        writeTelemetryLine(w, v)
+        bytes += w.pos
+      },
+    }),
+  )
   return {
     readings: full.reads,
     ndjsonPerWallSecond: Math.round(full.reads / full.wall),

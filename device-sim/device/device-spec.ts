@@ -2,6 +2,7 @@ import type { Dialect } from '../../contracts/reading.ts'
 import type { FirmwareProfile } from '../../firmware-profiles/profile-schema.ts'
 import type { ChaosOptions } from '../chaos/chaos-options.ts'
 import type { PublishRecord } from '../engine/publish-record.ts'
+import type { TelemetryView } from '../engine/telemetry-line.ts'
 import type { ScriptedEvent } from '../environment/scripted-events.ts'
 import type { SiteEnvironment } from '../environment/site-environment.ts'
 import type { ClientKind } from './client-kind.ts'
@@ -36,6 +37,12 @@ export interface SessionEvent {
 export interface DeviceOutput {
   publish(r: PublishRecord): void
   session(e: SessionEvent): void
+  /**
+   * Optional fast path (the NDJSON writer): an output with it gets each telemetry publish of an
+   * online device without chaos, in a dialect with a byte encoder, as a TelemetryView instead of a
+   * PublishRecord through publish(). The view is only valid during the call.
+   */
+  telemetry?(v: TelemetryView): void
 }
 
 export interface DeviceCounters {

@@ -4,13 +4,15 @@
 import { createRng, type Rng } from '../random/prng.ts'
 import { SensorModel } from '../sensor/sensor-model.ts'
 import { encoders } from '../dialects/encoders.ts'
-import type { DialectEncoder } from '../dialects/dialect-types.ts'
+import type { DialectBytes, DialectEncoder } from '../dialects/dialect-types.ts'
 import { ChaosStage } from '../chaos/chaos-stage.ts'
 import type { DecodedReading, PublishRecord } from '../engine/publish-record.ts'
+import { lineParts, type LineParts, type TelemetryView } from '../engine/telemetry-line.ts'
 import type { ReadingInput } from '../dialects/dialect-types.ts'
 import { Battery, BROWN_OUT_V } from './battery.ts'
 import { fitsPacket } from './client-kind.ts'
 import { DeviceClock } from './device-clock.ts'
+import { DeviceTimes } from './device-times.ts'
 import type { DeviceCounters, DeviceOutput, DeviceSpec } from './device-spec.ts'
 import { EspOutbox } from './esp-outbox.ts'
 import { WifiLink } from './wifi-link.ts'
@@ -27,7 +29,15 @@ const AWAKE_MA = 120 // §4.3 Wi-Fi TX 160–260 / RX 80–90 mA: an estimated a
 const ALWAYS_ON_MA = 50 // §4.3 modem-sleep 20–50 mA plus TX bursts: estimate
 const DEEP_SLEEP_MA = 0.01 // §4.3 Deep-sleep, RTC timer + RTC memory: 10 µA (bare module)
 
-export class Device {
+/**
+ * The reading being encoded, and its fast-path view, shared by every device: each is filled and
+ * consumed within one onReport call (encoders and outputs keep nothing of them), and one object
+ * stays in cache where a thousand per-device copies were cache misses on every reading.
+ */
+let sharedInput: ReadingInput | undefined
+let sharedView: TelemetryView | undefined
+
+export class Device extends DeviceTimes {
   readonly spec: DeviceSpec
   readonly id: string
   readonly sensor: SensorModel
@@ -45,14 +55,17 @@ export class Device {
     wifiDrops: 0,
     batteryDead: false,
   }
-  nextAt = Number.POSITIVE_INFINITY
   /** position in the fleet, the tie-breaker between events at the same instant */
   rank = 0
   private readonly encoder: DialectEncoder
-  private readonly input: ReadingInput
   private readonly rng: Rng
   private readonly chaos: ChaosStage
   private readonly outbox: EspOutbox | null
+  /** the fleet's shared reading (sharedInput) */
+  private readonly input: ReadingInput
+  /** the constant pieces of this device's fast-path lines, made on first use */
+  private parts: LineParts | null = null
+  private topicBytes = 0
   private phase: Phase = 'booting'
   private seq = 0
   private boot = -1
@@ -64,33 +77,18 @@ export class Device {
    */
   private readonly bootBase: number
   private wakesSinceSync = 0
-  private wakeAt = 0
-  private linkAt = Number.POSITIVE_INFINITY
-  private dropAt = Number.POSITIVE_INFINITY
-  private reportAt = Number.POSITIVE_INFINITY
-  private ntpAt = Number.POSITIVE_INFINITY
-  private rebootAt = Number.POSITIVE_INFINITY
-  private outageAt = Number.POSITIVE_INFINITY
   private outageIndex = 0
   private readonly startAt: number
 
   constructor(spec: DeviceSpec, seed: number, startAt: number) {
+    super()
     this.spec = spec
     this.id = spec.id
     this.startAt = startAt
     this.bootBase = Math.floor(startAt / 1000)
     this.encoder = encoders[spec.dialect]
-    this.input = {
-      deviceId: spec.id,
-      profile: spec.profile,
-      seq: 0,
-      boot: 0,
-      deviceTime: 0,
-      utcOffsetMinutes: spec.env.site.utcOffsetMinutes,
-      values: [],
-      battery: undefined,
-      rssi: undefined,
-    }
+    sharedInput ??= { deviceId: spec.id, profile: spec.profile, seq: 0, boot: 0, deviceTime: 0, utcOffsetMinutes: 0, values: [], battery: undefined, rssi: undefined }
+    this.input = sharedInput
     this.rng = createRng(seed, 'device', spec.id)
     this.sensor = new SensorModel(spec.profile, createRng(seed, 'unit', spec.id), createRng(seed, 'sensor', spec.id), startAt)
     const skewRng = createRng(seed, 'chaos-clock', spec.id)
@@ -266,14 +264,22 @@ export class Device {
     const rssi = this.wifi.sampleRssi()
     const deviceTime = this.clock.now(t)
     const boot = this.bootBase + this.boot
-    // one mutable input per device: encoders read it synchronously and keep nothing
     const input = this.input
+    input.deviceId = this.id
+    input.profile = spec.profile
+    input.utcOffsetMinutes = spec.env.site.utcOffsetMinutes
     input.seq = this.seq + 1
     input.boot = boot
     input.deviceTime = deviceTime
     input.values = read.values
     input.battery = battery
     input.rssi = rssi
+    const bytes = this.encoder.bytes
+    if (bytes !== undefined && out.telemetry !== undefined && this.phase === 'online' && !this.chaos.active) {
+      this.reportFast(t, read.fault, bytes, out)
+      this.afterReport(t, out)
+      return
+    }
     const messages = this.encoder.encode(input)
     if (messages.length === 0) this.counters.skippedFailedReads++
     else this.seq++
@@ -310,6 +316,39 @@ export class Device {
       else this.counters.droppedOffline++
     }
     this.afterReport(t, out)
+  }
+
+  /**
+   * The loop of onReport for one message of an online device without chaos, without building the
+   * message: the same counters, seq and packet-size check, then the output writes the line itself.
+   */
+  private reportFast(t: number, fault: string | null, bytes: DialectBytes, out: DeviceOutput): void {
+    let parts = this.parts
+    if (parts === null) {
+      const topic = bytes.topic(this.id)
+      this.topicBytes = Buffer.byteLength(topic)
+      parts = lineParts(this.id, topic, this.spec.qos, this.spec.profile.id, this.spec.dialect)
+      this.parts = parts
+    }
+    sharedView ??= { publishedAt: t, input: this.input, fault, bytes, texts: [], parts }
+    const v = sharedView
+    const payloadBytes = bytes.prepare(this.input, v.texts)
+    if (payloadBytes < 0) {
+      this.counters.skippedFailedReads++
+      return
+    }
+    this.seq++
+    // fitsPacket: 5 header + 2 topic length + topic + payload bytes
+    if (5 + 2 + this.topicBytes + payloadBytes > this.spec.client.maxPacketBytes) {
+      this.counters.oversize++
+      return
+    }
+    v.publishedAt = t
+    v.fault = fault
+    v.bytes = bytes
+    v.parts = parts
+    this.counters.published++
+    out.telemetry?.(v)
   }
 
   private afterReport(t: number, out: DeviceOutput): void {

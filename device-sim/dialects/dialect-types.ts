@@ -1,4 +1,5 @@
 import type { FirmwareProfile } from '../../firmware-profiles/profile-schema.ts'
+import type { ByteWriter } from '../engine/byte-writer.ts'
 
 /** What a firmware knows when it formats one reading. */
 export interface ReadingInput {
@@ -30,10 +31,32 @@ export interface EncodedMessage {
   payloadJson?: string
 }
 
+/**
+ * The byte-level twin of an encoder whose reading is always one message, for the --out fast path
+ * (engine/telemetry-line.ts): the same texts written straight into the output buffer, so no
+ * payload, payloadJson or metrics strings are built. Must match encode() byte for byte
+ * (test/device-sim/dialects/native-bytes.test.ts).
+ */
+export interface DialectBytes {
+  /** the topic of the message */
+  topic(deviceId: string): string
+  /**
+   * Buffer.byteLength of the message's payload, or −1 when encode() returns no message (every
+   * channel failed). Fills `texts` with what the write calls below need (the number texts, so
+   * each value goes through numberText's cache once).
+   */
+  prepare(r: ReadingInput, texts: string[]): number
+  /** JSON.stringify(payload), after prepare() */
+  writePayloadJson(r: ReadingInput, texts: readonly string[], w: ByteWriter): void
+  /** the message's metricsJson, after prepare() */
+  writeMetricsJson(r: ReadingInput, texts: readonly string[], w: ByteWriter): void
+}
+
 export interface DialectEncoder {
   /** messages for one reading; empty when the firmware would not publish (a failed read) */
   encode(r: ReadingInput): EncodedMessage[]
   statusTopic(deviceId: string): string
   online: string
   offline: string
+  bytes?: DialectBytes
 }

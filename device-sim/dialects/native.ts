@@ -2,6 +2,7 @@
 // devices/{id}/telemetry. Built as a string so the key order is fixed and no float is reformatted.
 // ArduinoJson would print NaN as null; our firmware omits a failed channel instead, and skips the
 // publish when every channel failed (as the Adafruit DHT example does with "Failed to read").
+import { nativeBytes } from './native-bytes.ts'
 import { numberText } from './number-text.ts'
 import type { DialectEncoder, EncodedMessage, ReadingInput } from './dialect-types.ts'
 
@@ -44,4 +45,5 @@ export const nativeEncoder: DialectEncoder = {
   statusTopic: (id) => `devices/${id}/status`,
   online: 'online',
   offline: 'offline',
+  bytes: nativeBytes,
 }

@@ -9,6 +9,11 @@ export class OuProcess {
   private readonly rng: Rng
   private value: number
   private at: number
+  // the decay and noise factors of the last Δt: a site is queried at most every few ms, so the same
+  // Δt recurs and its exp/sqrt (a pure function of Δt) need not be recomputed
+  private dt = Number.NaN
+  private a = 0
+  private b = 0
 
   constructor(sigma: number, tauMs: number, rng: Rng, startAt: number) {
     this.sigma = sigma
@@ -20,8 +25,13 @@ export class OuProcess {
 
   valueAt(t: number): number {
     if (t > this.at) {
-      const a = Math.exp(-(t - this.at) / this.tauMs)
-      this.value = a * this.value + this.sigma * Math.sqrt(1 - a * a) * this.rng.normal()
+      const dt = t - this.at
+      if (dt !== this.dt) {
+        this.dt = dt
+        this.a = Math.exp(-dt / this.tauMs)
+        this.b = this.sigma * Math.sqrt(1 - this.a * this.a)
+      }
+      this.value = this.a * this.value + this.b * this.rng.normal()
       this.at = t
     }
     return this.value
@@ -38,6 +48,9 @@ export class SmoothedOu {
   private readonly lagMs: number
   private value: number
   private at: number
+  /** the lag gain of the last sub-step length (as OuProcess caches its factors) */
+  private dt = Number.NaN
+  private gain = 0
 
   constructor(sigma: number, tauMs: number, lagMs: number, rng: Rng, startAt: number) {
     this.ou = new OuProcess(sigma, tauMs, rng, startAt)
@@ -53,7 +66,12 @@ export class SmoothedOu {
       while (this.at < t) {
         const next = Math.min(t, this.at + step)
         const x = this.ou.valueAt(next)
-        this.value += (1 - Math.exp(-(next - this.at) / this.lagMs)) * (x - this.value)
+        const dt = next - this.at
+        if (dt !== this.dt) {
+          this.dt = dt
+          this.gain = 1 - Math.exp(-dt / this.lagMs)
+        }
+        this.value += this.gain * (x - this.value)
         this.at = next
       }
     }

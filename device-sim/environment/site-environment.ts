@@ -3,6 +3,7 @@
 // Magnus (so it anti-correlates with temperature), and pressure drifting with synoptic weather plus
 // the solar semidiurnal tide. Scripted events bend these on purpose.
 import type { Rng } from '../random/prng.ts'
+import type { Metric } from '../../firmware-profiles/profile-schema.ts'
 import type { Truth } from '../sensor/sensor-model.ts'
 import { relativeHumidity } from './magnus.ts'
 import { OuProcess, SmoothedOu } from './ou-process.ts'
@@ -37,7 +38,11 @@ export class SiteEnvironment {
   private readonly stationFactor: number
   private readonly tideAmp: number
   private cachedAt = Number.NaN
-  private cached: Truth = { temperature: 0, humidity: 0, pressure: 0 }
+  /**
+   * The truth at cachedAt, one object per site refilled in place: a fresh object per instant (with
+   * a heap box per number) was a visible share of the --out allocations. Callers read it at once.
+   */
+  private readonly cached: Record<Metric, number> = { temperature: Number.NaN, humidity: Number.NaN, pressure: Number.NaN }
 
   constructor(site: Site, events: readonly ScriptedEvent[], rng: Rng, startAt: number) {
     this.site = site
@@ -58,6 +63,7 @@ export class SiteEnvironment {
     return (((local % DAY) + DAY) % DAY) / HOUR
   }
 
+  /** The true air at t: valid until the next call for another instant (read it, don't keep it). */
   truthAt(t: number): Truth {
     if (t === this.cachedAt) return this.cached
     const s = this.site
@@ -85,8 +91,11 @@ export class SiteEnvironment {
       const indoorDew = s.indoorDewPointC + this.inDew.valueAt(t)
       dew = indoorDew + door * (outdoorDew - indoorDew)
     }
+    const c = this.cached
+    c.temperature = temperature
+    c.humidity = relativeHumidity(temperature, dew)
+    c.pressure = pressure
     this.cachedAt = t
-    this.cached = { temperature, humidity: relativeHumidity(temperature, dew), pressure }
-    return this.cached
+    return c
   }
 }

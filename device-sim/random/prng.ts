@@ -42,51 +42,81 @@ function cyrb128(str: string): [number, number, number, number] {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0]
 }
 
-/** A generator for one purpose: createRng(seed, 'sensor', deviceId) and so on. */
-export function createRng(seed: number | string, ...labels: readonly string[]): Rng {
-  let [a, b, c, d] = cyrb128([String(seed), ...labels].join('\u0000'))
-  const u32 = (): number => {
-    a |= 0
-    b |= 0
-    c |= 0
-    d |= 0
+/**
+ * sfc32 as a class rather than a bag of closures: one small object per stream with its state in
+ * fields, and monomorphic prototype methods the JIT inlines. A device owns seven streams, and the
+ * closure version (a context plus six function objects each) scattered a device's state over many
+ * cache lines, a visible share of --out time with 1000 devices. The arithmetic is the same, so every
+ * stream is unchanged.
+ */
+class Sfc32 implements Rng {
+  private a: number
+  private b: number
+  private c: number
+  private d: number
+  private spare = 0
+  private hasSpare = false
+
+  constructor(state: readonly [number, number, number, number]) {
+    ;[this.a, this.b, this.c, this.d] = state
+    for (let i = 0; i < 12; i++) this.u32()
+  }
+
+  private u32(): number {
+    const a = this.a | 0
+    const b = this.b | 0
+    const c = this.c | 0
+    const d = this.d | 0
     const t = (((a + b) | 0) + d) | 0
-    d = (d + 1) | 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) | 0
-    c = (c << 21) | (c >>> 11)
-    c = (c + t) | 0
+    this.d = (d + 1) | 0
+    this.a = b ^ (b >>> 9)
+    this.b = (c + (c << 3)) | 0
+    this.c = (((c << 21) | (c >>> 11)) + t) | 0
     return t >>> 0
   }
-  for (let i = 0; i < 12; i++) u32()
-  const next = (): number => u32() / 4294967296
-  let spare = 0
-  let hasSpare = false
-  // Marsaglia polar method; the second variate of each pair is kept for the next call.
-  const normal = (): number => {
-    if (hasSpare) {
-      hasSpare = false
-      return spare
+
+  next(): number {
+    return this.u32() / 4294967296
+  }
+
+  /** Marsaglia polar method; the second variate of each pair is kept for the next call. */
+  normal(): number {
+    if (this.hasSpare) {
+      this.hasSpare = false
+      return this.spare
     }
     let u = 0
     let v = 0
     let s = 0
     do {
-      u = next() * 2 - 1
-      v = next() * 2 - 1
+      u = this.next() * 2 - 1
+      v = this.next() * 2 - 1
       s = u * u + v * v
     } while (s >= 1 || s === 0)
     const m = Math.sqrt((-2 * Math.log(s)) / s)
-    spare = v * m
-    hasSpare = true
+    this.spare = v * m
+    this.hasSpare = true
     return u * m
   }
-  return {
-    next,
-    normal,
-    uniform: (min, max) => min + (max - min) * next(),
-    chance: (p) => p > 0 && next() < p,
-    exponential: (mean) => -mean * Math.log(1 - next()),
-    int: (n) => Math.floor(next() * n),
+
+  uniform(min: number, max: number): number {
+    return min + (max - min) * this.next()
   }
+
+  chance(p: number): boolean {
+    return p > 0 && this.next() < p
+  }
+
+  exponential(mean: number): number {
+    return -mean * Math.log(1 - this.next())
+  }
+
+  int(n: number): number {
+    return Math.floor(this.next() * n)
+  }
+}
+
+/** A generator for one purpose: createRng(seed, 'sensor', deviceId) and so on. */
+export function createRng(seed: number | string, ...labels: readonly string[]): Rng {
+  return new Sfc32(cyrb128([String(seed), ...labels].join('\u0000')))
 }

@@ -13,33 +13,52 @@ interface Decay {
   from: number
 }
 
+/** What FaultState derives from a profile alone, made once per profile and shared by its units. */
+interface Layout {
+  modeChannel: Int32Array
+  spikeTargets: (readonly (readonly [number, number])[])[]
+  hasCreep: boolean
+}
+
+const layouts = new WeakMap<FirmwareProfile, Layout>()
+
+function layoutOf(profile: FirmwareProfile): Layout {
+  let l = layouts.get(profile)
+  if (l === undefined) {
+    const modes = profile.failures
+    const index = new Map<string, number>(profile.channels.map((c, i) => [c.metric, i]))
+    const ch = (metric: string): number => index.get(metric) ?? -1
+    l = {
+      modeChannel: Int32Array.from(modes, (m) => ('metric' in m ? ch(m.metric) : -1)),
+      spikeTargets: modes.map((m) => (m.kind === 'spike' ? Object.entries(m.values).flatMap(([metric, v]) => (ch(metric) >= 0 ? [[ch(metric), v] as const] : [])) : [])),
+      hasCreep: modes.some((m) => m.kind === 'creep'),
+    }
+    layouts.set(profile, l)
+  }
+  return l
+}
+
 export class FaultState {
   private readonly modes: readonly FailureMode[]
-  private readonly index: ReadonlyMap<string, number>
   /** channel index of each mode's metric (−1 when the mode has none), resolved once: per-read Map lookups were a hot spot */
   private readonly modeChannel: Int32Array
   /** per spike mode: [channel, value] pairs */
   private readonly spikeTargets: (readonly (readonly [number, number])[])[]
   private readonly hasCreep: boolean
   lockedUp = false
-  private readonly stuck = new Set<number>()
+  /** channels stuck, one bit each (bit c & 31): a Set cost a hash lookup per read and mode */
+  private stuck = 0
   private readonly decays = new Map<number, Decay>()
   private sentinelRun: { mode: Extract<FailureMode, { kind: 'sentinel' }>; left: number } | null = null
   private readonly creepAboveMs = new Map<number, number>()
   private readonly creepOffset = new Map<number, number>()
 
   constructor(profile: FirmwareProfile) {
+    const l = layoutOf(profile)
     this.modes = profile.failures
-    this.index = new Map(profile.channels.map((c, i) => [c.metric, i]))
-    this.modeChannel = Int32Array.from(this.modes, (m) => ('metric' in m ? this.ch(m.metric) : -1))
-    this.spikeTargets = this.modes.map((m) =>
-      m.kind === 'spike' ? Object.entries(m.values).flatMap(([metric, v]) => (this.ch(metric) >= 0 ? [[this.ch(metric), v] as const] : [])) : [],
-    )
-    this.hasCreep = this.modes.some((m) => m.kind === 'creep')
-  }
-
-  private ch(metric: string): number {
-    return this.index.get(metric) ?? -1
+    this.modeChannel = l.modeChannel
+    this.spikeTargets = l.spikeTargets
+    this.hasCreep = l.hasCreep
   }
 
   /** Creep bias per channel before conversion (§3.1 High-RH creep); updates the exposure clock. */
@@ -89,10 +108,11 @@ export class FaultState {
         case 'stuck': {
           const c = this.modeChannel[i] as number
           const truth = truths[c] ?? 0
-          if (this.stuck.has(c)) {
-            if (truth <= m.whenTruthAbove.value && rng.chance(m.recoveryPerRead.value)) this.stuck.delete(c)
-          } else if (truth > m.whenTruthAbove.value && rng.chance(m.ratePerRead.value)) this.stuck.add(c)
-          if (this.stuck.has(c)) {
+          const bit = 1 << (c & 31)
+          if ((this.stuck & bit) !== 0) {
+            if (truth <= m.whenTruthAbove.value && rng.chance(m.recoveryPerRead.value)) this.stuck &= ~bit
+          } else if (truth > m.whenTruthAbove.value && rng.chance(m.ratePerRead.value)) this.stuck |= bit
+          if ((this.stuck & bit) !== 0) {
             values[c] = m.value.value
             tag ??= 'stuck'
           }

@@ -11,10 +11,14 @@ export function decimalsOf(step: number): number {
   return dot === -1 ? 0 : s.length - dot - 1
 }
 
+/** The constants of the quantizer of `step`: y = round(x/step)·stepUnits/scale. */
+export function quantizerParams(step: number): { step: number; stepUnits: number; scale: number } {
+  const scale = 10 ** decimalsOf(step)
+  return { step, stepUnits: Math.round(step * scale), scale }
+}
+
 export function makeQuantizer(step: number): Quantizer {
-  const d = decimalsOf(step)
-  const scale = 10 ** d
-  const stepUnits = Math.round(step * scale)
+  const { stepUnits, scale } = quantizerParams(step)
   return (x) => (Math.round(x / step) * stepUnits) / scale
 }
 

@@ -1,10 +1,11 @@
 // One physical sensor unit on one device: its channels, its timing rules (minimum interval, the
 // DHT22's one-sample lag, the DS18B20's early-read value) and its failure state.
 import type { FirmwareProfile, Metric } from '../../firmware-profiles/profile-schema.ts'
-import { saturationVapourPressure } from '../environment/magnus.ts'
 import type { Rng } from '../random/prng.ts'
-import { ChannelModel, drawUnit } from './channel-model.ts'
+import { ChannelModel, drawUnit, UNIT_SLOTS } from './channel-model.ts'
 import { FaultState, type FaultTag } from './fault-state.ts'
+import { blankOf, metricsOf, truthOf } from './profile-tables.ts'
+import { svpHeatedOf, svpOf } from './svp-cache.ts'
 
 export type Truth = Readonly<Record<Metric, number>>
 
@@ -16,12 +17,23 @@ export interface SensorRead {
   fresh: boolean
 }
 
+/**
+ * Scratch for convert(): the per-channel truths handed to the failure modes, which read them
+ * before convert() returns. One for all units, so it stays in cache.
+ */
+const scratchTruths: number[] = []
+
+// slots of a unit's own numbers, after its channels' (see SensorModel.state)
+const LAST_CONV_AT = 0
+const POLL_HEAT = 1
+const SELF_HEATING = 2
+const OWN_SLOTS = 3
+
 export class SensorModel {
   readonly profile: FirmwareProfile
   readonly channels: readonly ChannelModel[]
   readonly faults: FaultState
   private readonly rng: Rng
-  private readonly selfHeating: number
   private readonly tempIndex: number
   private readonly humIndex: number
   private readonly disconnectValue: number
@@ -31,9 +43,14 @@ export class SensorModel {
   private readonly quantizeChannel = (c: number, v: number): number => (this.channels[c] as ChannelModel).quantized(v)
   /** this unit sends negative temperatures in two's complement (a DHT22 clone) */
   readonly twosComplementClone: boolean
-  /** current poll self-heating bias, °C */
-  private pollHeat = 0
-  private lastConvAt = Number.NEGATIVE_INFINITY
+  private readonly blankValues: readonly number[]
+  /**
+   * The channels' per-unit state (channel-model.ts) and, after it, this unit's own numbers, in one
+   * typed array so a conversion touches few cache lines (V8 boxes double-valued fields one by one)
+   */
+  private readonly state: Float64Array
+  /** index of this unit's own numbers in `state` */
+  private readonly own: number
   private last: SensorRead | null = null
   private previous: SensorRead | null = null
 
@@ -43,18 +60,43 @@ export class SensorModel {
     this.rng = rng
     // §2.3: the IIR filters temperature and pressure, never humidity
     const iir = profile.iirCoefficient?.value ?? 1
-    this.channels = profile.channels.map((c) => new ChannelModel(c, drawUnit(c, unitRng), bornAt, c.metric === 'humidity' ? 1 : iir))
+    // one state array for all channels of the unit, so a conversion touches few cache lines
+    const state = new Float64Array(profile.channels.length * UNIT_SLOTS + OWN_SLOTS)
+    this.state = state
+    this.own = profile.channels.length * UNIT_SLOTS
+    this.lastConvAt = Number.NEGATIVE_INFINITY
+    this.channels = profile.channels.map((c, i) => new ChannelModel(c, drawUnit(c, unitRng), bornAt, c.metric === 'humidity' ? 1 : iir, state, i * UNIT_SLOTS))
     // drawn after every channel draw and only when the profile asks, so existing units keep theirs
     const cloneShare = profile.twosComplementCloneFraction?.value ?? 0
     this.twosComplementClone = cloneShare > 0 && unitRng.chance(cloneShare)
     this.faults = new FaultState(profile)
-    this.selfHeating = profile.selfHeatingC?.value ?? 0
+    state[this.own + SELF_HEATING] = profile.selfHeatingC?.value ?? 0
     this.tempIndex = profile.channels.findIndex((c) => c.metric === 'temperature')
     this.humIndex = profile.channels.findIndex((c) => c.metric === 'humidity')
     const disc = profile.failures.find((f) => f.kind === 'sentinel' && f.value.value < -100)
     this.disconnectValue = disc && disc.kind === 'sentinel' ? disc.value.value : Number.NaN
-    this.channelMetrics = profile.channels.map((c) => c.metric)
+    this.channelMetrics = metricsOf(profile)
+    this.blankValues = blankOf(profile)
     this.hasCreep = profile.failures.some((f) => f.kind === 'creep')
+  }
+
+  /** when the last conversion started */
+  private get lastConvAt(): number {
+    return this.state[this.own + LAST_CONV_AT] as number
+  }
+  private set lastConvAt(t: number) {
+    this.state[this.own + LAST_CONV_AT] = t
+  }
+  /** current poll self-heating bias, °C */
+  private get pollHeat(): number {
+    return this.state[this.own + POLL_HEAT] as number
+  }
+  private set pollHeat(c: number) {
+    this.state[this.own + POLL_HEAT] = c
+  }
+  /** the datasheet's self-heating offset, °C */
+  private get selfHeating(): number {
+    return this.state[this.own + SELF_HEATING] as number
   }
 
   private convert(t: number, truth: Truth): SensorRead {
@@ -68,17 +110,19 @@ export class SensorModel {
       this.pollHeat += (target - this.pollHeat) * (1 - Math.exp(-dt / (heat.tauS.value * 1000)))
     }
     const n = this.channels.length
-    const values: number[] = new Array<number>(n)
-    const truths: number[] = new Array<number>(n)
+    // a copy of an all-double array: its elements hold unboxed doubles from the start (a holey
+    // `new Array(n)` changed representation, and reallocated, at its first store)
+    const values = this.blankValues.slice()
+    const truths = scratchTruths
     for (let i = 0; i < n; i++) {
       const ch = this.channels[i] as ChannelModel
-      let x = truth[this.channelMetrics[i] as Metric]
+      let x = truthOf(truth, this.channelMetrics[i] as Metric)
       let bias = 0
       if (i === this.tempIndex) bias = this.selfHeating + this.pollHeat
       // the part computes RH against its own self-heated die temperature, so a warm die reads
       // low (sensors.md §2.5 Coupled error)
       if (i === this.humIndex && this.profile.coupledHumidity && this.selfHeating !== 0) {
-        x = (x * saturationVapourPressure(truth.temperature)) / saturationVapourPressure(truth.temperature + this.selfHeating)
+        x = (x * svpOf(truth.temperature)) / svpHeatedOf(truth.temperature, this.selfHeating)
       }
       truths[i] = x
       if (this.hasCreep) bias += this.faults.creepBias(i, x, dt)
