@@ -30,8 +30,8 @@ const LOG_MAX_BYTES = 64 * 2 ** 20 // 64 MiB
 
 /**
  * Service output: all of it to the log file, the first lines of each service to the console.
- * Overloaded, the gateway warns once per unacknowledged publish — thousands of lines a second
- * that would bury the benchmark's own progress.
+ * Overloaded services still log more than the benchmark's own progress should show (the gateway's
+ * per-publish warning is now one line per code every 10 s, but retries and timeouts add up).
  */
 function serviceOutput(file: string, log: (l: string) => void): { out: (line: string) => void; stream: WriteStream } {
   mkdirSync(join(file, '..'), { recursive: true })
@@ -39,7 +39,7 @@ function serviceOutput(file: string, log: (l: string) => void): { out: (line: st
   const echoed = new Map<string, number>()
   let bytes = 0
   const out = (line: string): void => {
-    // Bounded, so a long overloaded run cannot fill the disk with one warning per publish.
+    // Bounded, so a long overloaded run cannot fill the disk.
     if (bytes < LOG_MAX_BYTES) {
       bytes += line.length + 1
       stream.write(bytes < LOG_MAX_BYTES ? `${line}\n` : `${line}\n… log cut at ${LOG_MAX_BYTES} bytes\n`)

@@ -11,6 +11,7 @@ import type { Clock } from '../clock.ts'
 import { rejectedCounter } from '../../contracts/pipeline-counters.ts'
 import { AppError, isAppError } from '../errors.ts'
 import type { GatewayMetrics } from '../health/gateway-metrics.ts'
+import { logThrottle } from '../health/log-throttle.ts'
 import { ingestMessage, type IngestContext } from '../ingest/ingest-message.ts'
 import type { TokenBuckets } from '../limits/token-bucket.ts'
 import type { TelemetrySink } from '../sink/telemetry-sink.ts'
@@ -29,8 +30,11 @@ export interface AuthorizePublishDeps {
 
 type Callback = (err?: Error | null) => void
 
+const UNACKED_LOG_EVERY_MS = 10_000
+
 export function createAuthorizePublish(deps: AuthorizePublishDeps) {
   const { metrics, log } = deps
+  const unackedLog = logThrottle(UNACKED_LOG_EVERY_MS, () => deps.clock.now())
 
   const deliver = (client: Client, packet: PublishPacket, route: ReturnType<typeof classifyTopic>, isWill: boolean, cb: Callback): void => {
     if (route.kind === 'denied') return
@@ -58,7 +62,9 @@ export function createAuthorizePublish(deps: AuthorizePublishDeps) {
       (err: unknown) => {
         const code = isAppError(err) ? err.code : 'GW_ERR_KAFKA_SEND'
         metrics.unacked.inc({ code })
-        log.warn({ clientId: client.id, topic: packet.topic, code, err: (err as Error).message }, 'not durable; publish left unacknowledged')
+        unackedLog(code, (suppressed) =>
+          log.warn({ clientId: client.id, topic: packet.topic, code, err: (err as Error).message, suppressed }, 'not durable; publish left unacknowledged (one line per code every 10 s; all counted in gateway_publish_not_acked_total)'),
+        )
         cb(isAppError(err) ? err : new AppError('GW_ERR_KAFKA_SEND', 'not durable', { cause: err, retriable: true }))
       },
     )
