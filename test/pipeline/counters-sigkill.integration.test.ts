@@ -78,7 +78,7 @@ test('SIGKILL after flushing uncheckpointed counts, restart: /api/pipeline equal
   }
   const asApi = (c: Counts): Counts =>
     Object.fromEntries(
-      Object.entries(c).map(([d, m]) => [d, { consumed: m.consumed ?? 0, duplicates: m.duplicates ?? 0, storedRaw: m.stored_raw ?? 0, invalid: m.invalid ?? 0, windowed: m.windowed ?? 0, late: m.late ?? 0 }]),
+      Object.entries(c).map(([d, m]) => [d, { consumed: m.consumed ?? 0, duplicates: m.duplicates ?? 0, storedRaw: m.stored_raw ?? 0, invalid: m.invalid ?? 0, windowed: m.windowed ?? 0, late: m.late ?? 0, deadLettered: m.dead_lettered ?? 0 }]),
     )
   const children: ChildProcess[] = []
   try {

@@ -11,7 +11,7 @@ import { eventually, startPipeline, type PipelineStack } from './helpers/pipelin
 interface Account {
   deviceId: string
   gateway: { received: number; accepted: number; rejected: Record<string, number>; rejectedTotal: number; spooled: number; replayed: number; inSpool: number; unaccounted: number }
-  processor: { consumed: number; duplicates: number; storedRaw: number; invalid: number; windowed: number; late: number }
+  processor: { consumed: number; duplicates: number; storedRaw: number; invalid: number; windowed: number; late: number; deadLettered: number }
   flow: { toKafka: number; notYetStored: number; notYetWindowed: number }
 }
 interface Report {
@@ -77,14 +77,14 @@ test('good, rejected and duplicate publishes: GET /api/pipeline shows exact per-
   assert.deepEqual(by.get('pc-native'), {
     deviceId: 'pc-native',
     gateway: { received: 7, accepted: 5, rejected: { GW_REJECT_UNPARSEABLE: 1, GW_REJECT_IMPOSSIBLE_VALUE: 1 }, rejectedTotal: 2, spooled: 0, replayed: 0, ...balanced },
-    processor: { consumed: 5, duplicates: 1, storedRaw: 4, invalid: 0, windowed: 4, late: 0 },
+    processor: { consumed: 5, duplicates: 1, storedRaw: 4, invalid: 0, windowed: 4, late: 0, deadLettered: 0 },
     flow: { toKafka: 5, notYetStored: 0, notYetWindowed: 0 },
   })
   for (const id of ['pc-tasmota', 'pc-esphome']) {
     assert.deepEqual(by.get(id), {
       deviceId: id,
       gateway: { received: 2, accepted: 2, rejected: {}, rejectedTotal: 0, spooled: 0, replayed: 0, ...balanced },
-      processor: { consumed: 2, duplicates: 0, storedRaw: 2, invalid: 0, windowed: 2, late: 0 },
+      processor: { consumed: 2, duplicates: 0, storedRaw: 2, invalid: 0, windowed: 2, late: 0, deadLettered: 0 },
       flow: { toKafka: 2, notYetStored: 0, notYetWindowed: 0 },
     })
   }
