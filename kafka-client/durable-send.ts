@@ -1,14 +1,21 @@
 // Produce with acks=all such that a resolved send really means every record is stored.
 //
-// Why not producer.send() with a mixed batch: KafkaJS 2.2.4 (src/producer/sendMessages.js)
+// Why a plain producer.sendBatch() is not enough: KafkaJS 2.2.4 (src/producer/sendMessages.js)
 // retries a failed send only to brokers that have no response yet in that send. When a leader
 // dies and its partitions move to a broker that already answered for its own partitions in the
-// same send, the moved partitions are never re-sent and send() resolves as if they were written
+// same send, the moved partitions are never re-sent and the send resolves as if they were written
 // (open KafkaJS issue #1303; reproduced by test/local-stack/kafka-cluster.integration.test.ts).
-// A send that touches exactly one partition has exactly one leader, so its retry always goes to
-// the new leader. We therefore pick partitions ourselves with KafkaJS's own default (Java-
-// compatible murmur2) partitioner, send each partition's records in its own send(), and check the
-// broker's answer names that partition without error.
+// Such a partition is simply absent from the answer (the answer is the list of broker responses).
+//
+// So: partitions are picked here with KafkaJS's own default (Java-compatible murmur2)
+// partitioner, the whole batch — every topic and partition — goes out in ONE sendBatch (one
+// produce request per leader, the cheap common case), and the answer is checked to name every
+// (topic, partition) sent, without error. A partition missing from it is re-sent on its own: a
+// send that touches exactly one partition has exactly one leader, so its retry always goes to the
+// new leader. Only if that also goes unacknowledged does the send fail (retriable).
+//
+// (It used to send every partition on its own: correct, but one produce request per partition per
+// batch — six per batch for iot.readings — cost the gateway more CPU than the rest of its Kafka path.)
 import { Partitioners, type Admin, type Message, type PartitionMetadata, type Producer, type RecordMetadata } from 'kafkajs'
 
 export class PartialAckError extends Error {
@@ -31,7 +38,16 @@ export interface DurableSenderOptions {
   now?: () => number
 }
 
-export type DurableSend = (topic: string, messages: Message[]) => Promise<RecordMetadata[]>
+export interface TopicBatch {
+  topic: string
+  messages: readonly Message[]
+}
+
+/** Resolves once Kafka acknowledged (acks=all) every message of every topic in the batch. */
+export type DurableSend = (batch: readonly TopicBatch[]) => Promise<void>
+
+const acked = (answer: readonly RecordMetadata[], topic: string, partition: number): boolean =>
+  answer.some((r) => r.topicName === topic && r.partition === partition && r.errorCode === 0)
 
 export function createDurableSender(opts: DurableSenderOptions): DurableSend {
   const now = opts.now ?? Date.now
@@ -51,22 +67,33 @@ export function createDurableSender(opts: DurableSenderOptions): DurableSend {
     return metadata
   }
 
-  return async (topic, messages) => {
-    const metadata = await layout(topic)
-    const byPartition = new Map<number, Message[]>()
-    for (const m of messages) {
-      const partition = partitioner({ topic, partitionMetadata: metadata, message: m })
-      const group = byPartition.get(partition)
-      if (group) group.push({ ...m, partition })
-      else byPartition.set(partition, [{ ...m, partition }])
+  const sendAlone = async (topic: string, partition: number, messages: Message[]): Promise<void> => {
+    const answer = await opts.producer.send({ topic, acks: -1, timeout: opts.ackTimeoutMs, messages })
+    if (!acked(answer, topic, partition)) throw new PartialAckError(topic, partition)
+  }
+
+  return async (batch) => {
+    const sent: Array<{ topic: string; partition: number; messages: Message[] }> = []
+    const topicMessages: Array<{ topic: string; messages: Message[] }> = []
+    for (const { topic, messages } of batch) {
+      if (messages.length === 0) continue
+      const metadata = await layout(topic)
+      const byPartition = new Map<number, Message[]>()
+      const all: Message[] = []
+      for (const m of messages) {
+        const partition = partitioner({ topic, partitionMetadata: metadata, message: m })
+        const placed = { ...m, partition }
+        all.push(placed)
+        const group = byPartition.get(partition)
+        if (group) group.push(placed)
+        else byPartition.set(partition, [placed])
+      }
+      for (const [partition, group] of byPartition) sent.push({ topic, partition, messages: group })
+      topicMessages.push({ topic, messages: all })
     }
-    const answers = await Promise.all(
-      [...byPartition].map(async ([partition, group]) => {
-        const res = await opts.producer.send({ topic, acks: -1, timeout: opts.ackTimeoutMs, messages: group })
-        if (!res.some((r) => r.partition === partition && r.errorCode === 0)) throw new PartialAckError(topic, partition)
-        return res
-      }),
-    )
-    return answers.flat()
+    if (sent.length === 0) return
+    const answer = await opts.producer.sendBatch({ acks: -1, timeout: opts.ackTimeoutMs, topicMessages })
+    const missing = sent.filter((s) => !acked(answer, s.topic, s.partition))
+    if (missing.length > 0) await Promise.all(missing.map((s) => sendAlone(s.topic, s.partition, s.messages)))
   }
 }

@@ -38,7 +38,7 @@ test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknow
     const batch = async (): Promise<void> => {
       const ids = Array.from({ length: 50 }, () => next++)
       try {
-        await send('replicated', ids.map((i) => ({ key: `dev-${i % 11}`, value: String(i) })))
+        await send([{ topic: 'replicated', messages: ids.map((i) => ({ key: `dev-${i % 11}`, value: String(i) })) }])
         for (const i of ids) acked.add(i)
       } catch {
         // not acknowledged: the invariant makes no claim about these
