@@ -8,6 +8,7 @@ import { createAuthorizePublish } from './acl/authorize-publish.ts'
 import { createAuthorizeSubscribe } from './acl/authorize-subscribe.ts'
 import type { Clock } from './clock.ts'
 import type { GatewayConfig } from './config.ts'
+import { createFanOutFilter } from './fan-out.ts'
 import type { GatewayMetrics } from './health/gateway-metrics.ts'
 import { createAuthHooks } from './identity/authenticate.ts'
 import type { CredentialStore } from './identity/credentials-file.ts'
@@ -57,7 +58,9 @@ export async function createGatewayBroker(deps: BrokerDeps): Promise<GatewayBrok
       log.info({ clientId: client.id, reason: r.reason, returnCode: r.code }, 'connect refused')
     },
   })
+  const fanOut = createFanOutFilter()
   const authorizePublish = createAuthorizePublish({
+    fanOut,
     sink,
     clock,
     metrics,
@@ -90,6 +93,8 @@ export async function createGatewayBroker(deps: BrokerDeps): Promise<GatewayBrok
       log.warn({ clientId: client.id, filter, reason }, 'subscription refused')
     }),
   })
+
+  fanOut.install(aedes)
 
   const emitEvent = (client: Client, kind: DeviceEvent['kind'], status?: DeviceEvent['status']): void => {
     const ev: DeviceEvent = { deviceId: client.id, kind, at: clock.now() }

@@ -10,6 +10,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import { rejectedCounter } from '../../contracts/pipeline-counters.ts'
 import { AppError, isAppError } from '../errors.ts'
+import type { FanOutFilter } from '../fan-out.ts'
 import type { GatewayMetrics } from '../health/gateway-metrics.ts'
 import { logThrottle } from '../health/log-throttle.ts'
 import { ingestMessage, type IngestContext } from '../ingest/ingest-message.ts'
@@ -19,6 +20,8 @@ import { classifyTopic } from './topic-routes.ts'
 
 export interface AuthorizePublishDeps {
   sink: TelemetrySink
+  /** accepted telemetry is not fanned out to MQTT subscribers (fan-out.ts) */
+  fanOut?: Pick<FanOutFilter, 'kafkaOnly'>
   ingest: IngestContext
   buckets: TokenBuckets
   clock: Clock
@@ -57,6 +60,7 @@ export function createAuthorizePublish(deps: AuthorizePublishDeps) {
         if (outcome.readings > 0) metrics.accepted.inc({}, outcome.readings)
         if (outcome.rejected) metrics.rejected.inc({ reason: outcome.rejected })
         if (outcome.events > 0) metrics.deviceEvents.inc({ kind: isWill ? 'will' : 'status' }, outcome.events)
+        if (route.kind === 'telemetry') deps.fanOut?.kafkaOnly(packet)
         cb(null)
       },
       (err: unknown) => {
