@@ -52,7 +52,7 @@ export const GatewayConfig = Type.Object({
     flapWindowMs: Type.Integer({ minimum: 1_000, default: 60_000, description: 'flap detection window, ms' }),
     flapBanMs: Type.Integer({ minimum: 0, default: 60_000, description: 'how long a flapping device is refused (CONNACK 3), ms; 0 disables' }),
     maxSubscriptions: Type.Integer({ minimum: 0, maximum: 1_000, default: 16, description: 'topic filters per device session (subscription store growth)' }),
-    maxPendingRecords: Type.Integer({ minimum: 1, default: 50_000, description: 'records waiting for Kafka across devices; more are refused (memory ceiling)' }),
+    maxPendingRecords: Type.Integer({ minimum: 1, default: 50_000, description: 'records queued for or in flight to Kafka across devices; further writes wait for room, their sockets unread (backpressure)' }),
   }),
   delivery: Type.Object({
     sendTimeoutMs: Type.Integer({ minimum: 100, default: 5_000, description: 'own timeout on a Kafka send (kafkajs retries forever), ms; < keepalive/2' }),

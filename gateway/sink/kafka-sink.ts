@@ -2,13 +2,16 @@
 // within `lingerMs` share one send per partition, up to `maxInFlightBatches` batches at once.
 // `write` resolves only once Kafka acknowledged every record of it (B.1: acks=all means the
 // in-sync replicas have it). Each request is raced against our own timeout (kafkajs retries
-// internally), and the number of records waiting is bounded (kafkajs has no bounded buffer).
+// internally), and the number of records queued for Kafka is bounded (kafkajs has no bounded
+// buffer): a write that does not fit waits for room — its socket is not read meanwhile, TCP
+// backpressure to the device — and fails only if a send fails (Kafka not taking records).
 import type { Admin, Kafka, Message, Producer } from 'kafkajs'
 import { createDurableSender, type DurableSend } from '../../kafka-client/durable-send.ts'
 import type { Clock } from '../clock.ts'
 import { AppError, isAppError } from '../errors.ts'
 import type { Histogram } from '../health/metrics.ts'
 import type { SinkRecord, SinkStatus, Stream, TelemetrySink } from './telemetry-sink.ts'
+import { Fifo } from './fifo.ts'
 import { withTimeout } from './with-timeout.ts'
 
 export interface KafkaSinkOptions {
@@ -35,8 +38,10 @@ interface Pending {
 export class KafkaSink implements TelemetrySink {
   readonly #o: KafkaSinkOptions
   readonly #producer: Producer
-  #queue: Pending[] = []
+  readonly #queue = new Fifo<Pending>()
   #queued = 0
+  /** writes that did not fit under maxPendingRecords, oldest first; admitted as sends complete */
+  readonly #waiting = new Fifo<Pending>()
   #inFlight = 0
   #inFlightRecords = 0
   #scheduled = false
@@ -81,14 +86,43 @@ export class KafkaSink implements TelemetrySink {
   write(records: readonly SinkRecord[]): Promise<void> {
     if (this.#closed) return Promise.reject(new AppError('GW_ERR_SINK_CLOSED', 'sink closed'))
     if (records.length === 0) return Promise.resolve()
-    if (this.#queued + this.#inFlightRecords + records.length > this.#o.maxPendingRecords) {
-      return Promise.reject(new AppError('GW_ERR_OVERLOADED', 'too many records waiting for Kafka', { retriable: true }))
-    }
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ records, at: this.#o.clock.now(), resolve, reject })
-      this.#queued += records.length
-      this.#schedule()
+      const p: Pending = { records, at: this.#o.clock.now(), resolve, reject }
+      // Over the bound, a write waits instead of failing: failing a publish disconnects its device
+      // (and a QoS 0 burst read in one socket chunk would lose the whole chunk), while waiting only
+      // stops reading that socket until Kafka catches up. Memory stays bounded by what aedes has
+      // read: one socket chunk per connection at a time (aedes lib/client.js nextBatch).
+      if (this.#waiting.length > 0 || !this.#fits(records.length)) {
+        this.#waiting.push(p)
+        return
+      }
+      this.#enqueue(p)
     })
+  }
+
+  /** A single write larger than the bound is let through alone rather than waiting for ever. */
+  #fits(n: number): boolean {
+    const pending = this.#queued + this.#inFlightRecords
+    return pending === 0 || pending + n <= this.#o.maxPendingRecords
+  }
+
+  #enqueue(p: Pending): void {
+    this.#queue.push(p)
+    this.#queued += p.records.length
+    this.#schedule()
+  }
+
+  #admitWaiting(): void {
+    while (this.#waiting.length > 0 && this.#fits((this.#waiting.peek() as Pending).records.length)) {
+      const p = this.#waiting.shift() as Pending
+      // The send budget starts now: waiting for room is waiting for sends that do complete.
+      p.at = this.#o.clock.now()
+      this.#enqueue(p)
+    }
+  }
+
+  #notifyIfIdle(): void {
+    if (this.#inFlight === 0 && this.#queue.length === 0 && this.#waiting.length === 0) for (const f of this.#idle) f()
   }
 
   #schedule(): void {
@@ -106,7 +140,7 @@ export class KafkaSink implements TelemetrySink {
     while (this.#queue.length > 0 && this.#inFlight < this.#o.maxInFlightBatches) {
       const batch: Pending[] = []
       let n = 0
-      while (this.#queue.length > 0 && (n === 0 || n + (this.#queue[0] as Pending).records.length <= this.#o.maxBatchRecords)) {
+      while (this.#queue.length > 0 && (n === 0 || n + (this.#queue.peek() as Pending).records.length <= this.#o.maxBatchRecords)) {
         const p = this.#queue.shift() as Pending
         batch.push(p)
         n += p.records.length
@@ -133,12 +167,16 @@ export class KafkaSink implements TelemetrySink {
       // non-retriable KafkaJSNumberOfRetriesExceeded, yet for us it is "not durable yet".
       const e = isAppError(err) ? err : new AppError('GW_ERR_KAFKA_SEND', `Kafka send failed: ${(err as Error).message}`, { cause: err, retriable: true })
       for (const p of batch) p.reject(e)
+      // Kafka is not taking records: writes waiting for room fail with this batch instead of
+      // holding their sockets (with a spool configured they go to disk now).
+      while (this.#waiting.length > 0) (this.#waiting.shift() as Pending).reject(e)
       this.#scheduleReconnect()
     } finally {
       this.#inFlight--
       this.#inFlightRecords -= n
+      this.#admitWaiting()
       if (this.#queue.length > 0) this.#schedule()
-      if (this.#inFlight === 0 && this.#queue.length === 0) for (const f of this.#idle) f()
+      this.#notifyIfIdle()
     }
   }
 
@@ -153,12 +191,11 @@ export class KafkaSink implements TelemetrySink {
         list.push({ key: r.key, value: r.value })
       }
     }
-    // One send per partition (kafka-client/durable-send.ts): a mixed KafkaJS send can resolve
-    // while records of a partition whose leader just failed were never written.
+    // One produce request for the whole batch, each partition's acknowledgement checked, a partition
+    // a failed-over leader left out re-sent on its own (kafka-client/durable-send.ts, KafkaJS #1303).
     const send = this.#connectAdmin().then((admin) => {
       this.#durableSend ??= createDurableSender({ producer: this.#producer, admin, ackTimeoutMs: this.#o.sendTimeoutMs })
-      const durable = this.#durableSend
-      return Promise.all([...byTopic].map(([topic, messages]) => durable(topic, messages))).then(() => {})
+      return this.#durableSend([...byTopic].map(([topic, messages]) => ({ topic, messages })))
     })
     // may settle after our timeout fired; close() waits for stragglers before disconnecting
     const settled = send.then(
@@ -214,7 +251,7 @@ export class KafkaSink implements TelemetrySink {
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
-    if (this.#inFlight > 0 || this.#queue.length > 0) {
+    if (this.#inFlight > 0 || this.#queue.length > 0 || this.#waiting.length > 0) {
       this.#flush()
       await new Promise<void>((resolve) => this.#idle.add(resolve))
     }

@@ -5,7 +5,12 @@ import { fileURLToPath } from 'node:url'
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
 export function spawnTsx(entry: string, args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  // BENCH_CPU_PROF=<dir>: the child writes a V8 CPU profile there when it exits (benchmarks only;
+  // Node refuses --cpu-prof in NODE_OPTIONS, so it has to be an argument); BENCH_NODE_ARGS adds
+  // other Node flags the same way (e.g. --trace-gc).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []
+  return spawn(process.execPath, [...prof, ...extra, '--import', 'tsx', entry, ...args], { cwd: repoRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
 }
 
 export async function runTsx(entry: string, args: string[], env: Record<string, string | undefined> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {

@@ -77,6 +77,17 @@ describe('KafkaSink on the real Kafka', () => {
     await s.close()
   })
 
+  it('writes over maxPendingRecords wait for room instead of failing (backpressure, not a disconnect)', async () => {
+    const s = new KafkaSink({ ...sinkOptions(kafka, topics), maxPendingRecords: 20, maxBatchRecords: 10, maxInFlightBatches: 1 })
+    await s.start()
+    const writes = Array.from({ length: 100 }, (_, i) => s.write([0, 1, 2].map((j) => ({ stream: 'readings' as const, key: `bp-${i % 7}`, value: JSON.stringify({ probe: 'backpressure', i, j }) }))))
+    const settled = await Promise.allSettled(writes)
+    assert.deepEqual(settled.filter((r) => r.status === 'rejected'), [], 'no write refused')
+    const got = await collector.waitFor(topics.readings, (v) => v.probe === 'backpressure', 300)
+    assert.equal(new Set(got.map((v) => `${v.i}/${v.j}`)).size, 300)
+    await s.close()
+  })
+
   const pub = (port: number, id: string, topic: string, message: string, password = passwordOf(id)) =>
     run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), '-i', id, '-u', id, '-P', password, '-t', topic, '-m', message, '-q', '1', '-k', '30', '-V', 'mqttv311'])
 
