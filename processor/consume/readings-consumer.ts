@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type { DeadLetter } from '../../contracts/dead-letter.ts'
 import { UNKNOWN_DEVICE } from '../../contracts/pipeline-counters.ts'
+import { createDurableSender, type DurableSend } from '../../kafka-client/durable-send.ts'
 import type { Rules } from '../anomalies/rules-file.ts'
 import type { ProcessorSettings } from '../config.ts'
 import type { LatencyHistogram, ProcessorCounters } from '../health/metrics.ts'
@@ -68,6 +69,7 @@ export class ReadingsConsumer {
   readonly #consumer: Consumer
   readonly #producer: Producer
   readonly #admin: Admin
+  readonly #send: DurableSend
   readonly #parts = new Map<number, PartState>()
   readonly #paused = new Set<number>()
   readonly #lock = new PartitionLock()
@@ -95,6 +97,7 @@ export class ReadingsConsumer {
     })
     this.#producer = deps.kafka.producer({ allowAutoTopicCreation: false })
     this.#admin = deps.kafka.admin()
+    this.#send = createDurableSender({ producer: this.#producer, admin: this.#admin, ackTimeoutMs: 30_000 })
   }
 
   get ready(): boolean {
@@ -290,7 +293,7 @@ export class ReadingsConsumer {
     if (fx.size === 0) return
     await Promise.all([
       this.#d.store.apply(fx),
-      publishEffects(this.#producer, { dlqTopic: this.#s.dlqTopic, anomaliesTopic: this.#s.anomaliesTopic }, fx, dlqKeys),
+      publishEffects(this.#send, { dlqTopic: this.#s.dlqTopic, anomaliesTopic: this.#s.anomaliesTopic }, fx, dlqKeys),
     ])
     const now = this.#clock()
     for (const [n, t] of closes) if (n > 0) this.#d.closeToDurable.observe((now - t) / 1_000, n)
