@@ -47,8 +47,10 @@ export function createAuthorizePublish(deps: AuthorizePublishDeps) {
     const outcome = ingestMessage({ route, topic: packet.topic, payload, clientId: client.id, isWill }, deps.ingest)
     if (outcome.nanDropped > 0) metrics.sensorReadFailures.inc({}, outcome.nanDropped)
     if (outcome.records.length === 0) return cb(null) // only failed reads: counted, nothing to store
+    const t0 = deps.clock.now()
     deps.sink.write(outcome.records).then(
       (via) => {
+        metrics.durableSeconds.observe((deps.clock.now() - t0) / 1000)
         // Pipeline account (GET /api/pipeline): counted only once durable, so a publish left
         // unacknowledged (and resent by the device) is counted once, when its resend is durable.
         // Units: each reading, and each rejected message; status/Will events are not readings.

@@ -20,6 +20,8 @@ export interface GatewayMetrics {
   replayed: Counter
   clientErrors: Counter
   kafkaAckSeconds: Histogram
+  /** publish in → durable (the QoS 1 PUBACK is written right after): what a device waits in the gateway */
+  durableSeconds: Histogram
   /** per-device received/accepted/rejected:<REASON>/spooled/replayed, flushed to Cassandra */
   pipeline: PipelineTally
   counterFlushFailures: Counter
@@ -45,6 +47,9 @@ export function createGatewayMetrics(): GatewayMetrics {
     pipeline: new PipelineTally(),
     counterFlushFailures: r.counter('gateway_pipeline_counter_flush_failures_total', 'pipeline counter flushes to Cassandra that failed (rows kept for the next one)'),
     kafkaAckSeconds: r.histogram('gateway_kafka_ack_seconds', 'time from send to Kafka acknowledgement (acks=all)', [
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
+    ]),
+    durableSeconds: r.histogram('gateway_publish_durable_seconds', 'time from a publish passing the ACL to its records being durable (Kafka or spool); the PUBACK follows', [
       0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
     ]),
   }

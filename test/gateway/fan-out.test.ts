@@ -23,6 +23,7 @@ describe('fan-out of accepted telemetry', () => {
     assert.ok(await c.next('puback'), 'acknowledged')
     assert.equal(await c.next('publish', 500), null, 'no echo of the telemetry')
     assert.equal(gw.sink.records.filter((r) => r.stream === 'readings').length, 1)
+    assert.equal(gw.metrics.durableSeconds.count, 1, 'the wait for durability is measured (gateway_publish_durable_seconds)')
     // the same subscription still gets the device's status topic (aedes path, retained)
     c.send({ ...publishPacket('devices/dev-1/status', 'online', 1, 3), retain: true })
     assert.ok(await c.next('puback'))
