@@ -54,7 +54,8 @@ function generationRate(quick: boolean): Record<string, number> {
   let n = 0
   const model = timed(() => inMemory({ publish: () => void n++, session: () => {}, telemetry: () => void n++ }))
   let bytes = 0
-  const w = new ByteWriter(new Uint8Array((64 << 10) + SLACK))
+  // a Buffer, as the NDJSON sink writes into (the line template's code is compiled for it)
+  const w = new ByteWriter(Buffer.allocUnsafe((64 << 10) + SLACK))
   const encode = timed(() =>
     inMemory({
       publish: (r) => void (bytes += toNdjsonLine(r).length),

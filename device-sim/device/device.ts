@@ -4,10 +4,10 @@
 import { createRng, type Rng } from '../random/prng.ts'
 import { SensorModel } from '../sensor/sensor-model.ts'
 import { encoders } from '../dialects/encoders.ts'
-import type { DialectBytes, DialectEncoder } from '../dialects/dialect-types.ts'
+import type { DialectBytes, DialectEncoder, LineTemplate } from '../dialects/dialect-types.ts'
 import { ChaosStage } from '../chaos/chaos-stage.ts'
 import type { DecodedReading, PublishRecord } from '../engine/publish-record.ts'
-import { lineParts, type LineParts, type TelemetryView } from '../engine/telemetry-line.ts'
+import { headText, lineParts, sensorText, type LineParts, type TelemetryView } from '../engine/telemetry-line.ts'
 import type { ReadingInput } from '../dialects/dialect-types.ts'
 import { Battery, BROWN_OUT_V } from './battery.ts'
 import { fitsPacket } from './client-kind.ts'
@@ -36,6 +36,7 @@ const DEEP_SLEEP_MA = 0.01 // §4.3 Deep-sleep, RTC timer + RTC memory: 10 µA (
  */
 let sharedInput: ReadingInput | undefined
 let sharedView: TelemetryView | undefined
+const newView = (input: ReadingInput, bytes: DialectBytes, parts: LineParts): TelemetryView => ({ publishedAt: 0, input, fault: null, bytes, texts: [], parts, line: null })
 
 export class Device extends DeviceTimes {
   readonly spec: DeviceSpec
@@ -66,6 +67,10 @@ export class Device extends DeviceTimes {
   /** the constant pieces of this device's fast-path lines, made on first use */
   private parts: LineParts | null = null
   private topicBytes = 0
+  /** this device's whole fast-path line as a template, when its dialect has one (made with `parts`) */
+  private line: LineTemplate | null = null
+  /** no reading the template takes can exceed the client's packet buffer, so it need not be measured */
+  private lineAlwaysFits = false
   private phase: Phase = 'booting'
   private seq = 0
   private boot = -1
@@ -323,15 +328,57 @@ export class Device extends DeviceTimes {
    * message: the same counters, seq and packet-size check, then the output writes the line itself.
    */
   private reportFast(t: number, fault: string | null, bytes: DialectBytes, out: DeviceOutput): void {
-    let parts = this.parts
-    if (parts === null) {
-      const topic = bytes.topic(this.id)
-      this.topicBytes = Buffer.byteLength(topic)
-      parts = lineParts(this.id, topic, this.spec.qos, this.spec.profile.id, this.spec.dialect)
-      this.parts = parts
+    // kept small, and the first-use set-up out of line: the engine's loop inlines this path, and a
+    // larger body crowded the sensor model out of the compiler's inlining budget
+    const parts = this.parts ?? this.makeParts(bytes)
+    const line = this.line
+    if (line !== null && line.load(this.input)) {
+      // the same counters, seq and packet check as reportParts, for a reading the template writes
+      this.seq++
+      if (!this.lineAlwaysFits && 5 + 2 + this.topicBytes + line.payloadBytes() > this.spec.client.maxPacketBytes) {
+        this.counters.oversize++
+        return
+      }
+      const v = (sharedView ??= newView(this.input, bytes, parts))
+      v.publishedAt = t
+      v.fault = fault
+      v.bytes = bytes
+      v.parts = parts
+      v.line = line
+      this.counters.published++
+      out.telemetry?.(v)
+      return
     }
-    sharedView ??= { publishedAt: t, input: this.input, fault, bytes, texts: [], parts }
-    const v = sharedView
+    this.reportParts(t, fault, bytes, parts, out)
+  }
+
+  /** The constant pieces of this device's fast-path lines, and its line template, on first use. */
+  private makeParts(bytes: DialectBytes): LineParts {
+    const spec = this.spec
+    const topic = bytes.topic(this.id)
+    this.topicBytes = Buffer.byteLength(topic)
+    const parts = lineParts(this.id, topic, spec.qos, spec.profile.id, spec.dialect)
+    this.parts = parts
+    const line =
+      bytes.line?.({
+        deviceId: this.id,
+        topic,
+        qos: spec.qos,
+        profile: spec.profile,
+        hasBattery: this.battery !== null,
+        hasRssi: true,
+        head: headText(this.id, topic, spec.qos),
+        sensor: sensorText(spec.profile.id, spec.dialect),
+      }) ?? null
+    this.line = line
+    this.lineAlwaysFits = line !== null && 5 + 2 + this.topicBytes + line.maxPayloadBytes <= spec.client.maxPacketBytes
+    return parts
+  }
+
+  /** reportFast for a reading without a template: the line is written from the parts. */
+  private reportParts(t: number, fault: string | null, bytes: DialectBytes, parts: LineParts, out: DeviceOutput): void {
+    const v = (sharedView ??= newView(this.input, bytes, parts))
+    v.line = null
     const payloadBytes = bytes.prepare(this.input, v.texts)
     if (payloadBytes < 0) {
       this.counters.skippedFailedReads++

@@ -50,6 +50,37 @@ export interface DialectBytes {
   writePayloadJson(r: ReadingInput, texts: readonly string[], w: ByteWriter): void
   /** the message's metricsJson, after prepare() */
   writeMetricsJson(r: ReadingInput, texts: readonly string[], w: ByteWriter): void
+  /** a device's line template, when the dialect has one (null: none for this device) */
+  line?(parts: LineTemplateParts): LineTemplate | null
+}
+
+/**
+ * A device's whole --out telemetry line as a template (dialects/native-line.ts): load() takes a
+ * reading's numbers, and write() then gives the same bytes as writeTelemetryLine's generic path.
+ */
+export interface LineTemplate {
+  /** false when the reading has a number the template cannot write (then use the generic path) */
+  load(r: ReadingInput): boolean
+  /** Buffer.byteLength of the loaded reading's payload */
+  payloadBytes(): number
+  /** at least payloadBytes() of any reading load() accepts */
+  readonly maxPayloadBytes: number
+  /** the loaded reading's line, newline included */
+  write(w: ByteWriter, publishedAt: number, fault: string | null): void
+}
+
+/** What a line template is made from, once per device. */
+export interface LineTemplateParts {
+  deviceId: string
+  topic: string
+  qos: 0 | 1
+  profile: FirmwareProfile
+  hasBattery: boolean
+  hasRssi: boolean
+  /** the line's text after the publish time, up to the payload (telemetry-line.ts headText) */
+  head: string
+  /** the reading's text from the sensor to the metrics' opening brace (telemetry-line.ts sensorText) */
+  sensor: string
 }
 
 export interface DialectEncoder {

@@ -4,6 +4,7 @@
 import type { FirmwareProfile } from '../../firmware-profiles/profile-schema.ts'
 import { textLength, utf8, type ByteWriter, type Bytes } from '../engine/byte-writer.ts'
 import { numberText } from './number-text.ts'
+import { NativeLine, NotPackable } from './native-line.ts'
 import type { DialectBytes, ReadingInput } from './dialect-types.ts'
 
 /** A constant piece of the payload: its bytes inside the JSON string literal, and its own length. */
@@ -118,6 +119,16 @@ export const nativeBytes: DialectBytes = {
       w.str(r.rssi)
     }
     w.bytes(x.close)
+  },
+
+  line(parts) {
+    try {
+      return new NativeLine(parts)
+    } catch (e) {
+      // text the template cannot hold: the generic path writes the same bytes
+      if (e instanceof NotPackable) return null
+      throw e
+    }
   },
 
   writeMetricsJson(r: ReadingInput, texts: readonly string[], w: ByteWriter): void {

@@ -24,12 +24,16 @@ export class Bytes {
 /** The UTF-8 bytes of a constant piece of a line, encoded once. */
 export const utf8 = (s: string): Bytes => new Bytes(enc.encode(s))
 
-/** Room a writer may scribble past its position (the padding of the last word of a piece). */
-export const SLACK = 4
+/**
+ * Room a writer may scribble past its position: the padding of the last word of a piece (4 bytes
+ * here, 8 in a line template's pieces, dialects/native-line.ts).
+ */
+export const SLACK = 8
 
 export class ByteWriter {
   readonly buf: Uint8Array
-  private readonly dv: DataView
+  /** a view of `buf` for word stores (line templates copy their pieces through it too) */
+  readonly dv: DataView
   pos = 0
 
   /** `buf` needs SLACK bytes beyond the last one written */

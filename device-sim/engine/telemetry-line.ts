@@ -4,7 +4,7 @@
 // building that record's strings and objects, then the line, then flattening and encoding it was
 // most of the --out cost.
 import type { Dialect } from '../../contracts/reading.ts'
-import type { DialectBytes, ReadingInput } from '../dialects/dialect-types.ts'
+import type { DialectBytes, LineTemplate, ReadingInput } from '../dialects/dialect-types.ts'
 import { utf8, type ByteWriter, type Bytes } from './byte-writer.ts'
 
 /** The pieces of a device's telemetry lines that never change, encoded once per device. */
@@ -28,13 +28,19 @@ export interface TelemetryView {
   /** filled by bytes.prepare() */
   texts: string[]
   parts: LineParts
+  /** the device's line template, loaded with this reading; null: write the line from the parts */
+  line: LineTemplate | null
 }
 
+/** `,"deviceId":…,"payload":` */
+export const headText = (deviceId: string, topic: string, qos: 0 | 1): string =>
+  `,"deviceId":"${deviceId}","kind":"telemetry","topic":"${topic}","qos":${qos},"retain":false,"payload":`
+
+/** `,"sensor":…,"metrics":{` */
+export const sensorText = (sensor: string, dialect: Dialect): string => `,"sensor":"${sensor}","dialect":"${dialect}","metrics":{`
+
 export function lineParts(deviceId: string, topic: string, qos: 0 | 1, sensor: string, dialect: Dialect): LineParts {
-  return {
-    head: utf8(`,"deviceId":"${deviceId}","kind":"telemetry","topic":"${topic}","qos":${qos},"retain":false,"payload":`),
-    sensor: utf8(`,"sensor":"${sensor}","dialect":"${dialect}","metrics":{`),
-  }
+  return { head: utf8(headText(deviceId, topic, qos)), sensor: utf8(sensorText(sensor, dialect)) }
 }
 
 const OPEN = utf8('{"publishedAt":')
@@ -62,6 +68,10 @@ const faultBytes = (f: string): Bytes => {
 
 /** The line of toNdjsonLine() for this publish, newline included. */
 export function writeTelemetryLine(w: ByteWriter, v: TelemetryView): void {
+  if (v.line !== null) {
+    v.line.write(w, v.publishedAt, v.fault)
+    return
+  }
   const r = v.input
   w.bytes(OPEN)
   const at = w.pos

@@ -3,6 +3,15 @@
 // one asking for an earlier instant gets the current value.
 import type { Rng } from '../random/prng.ts'
 
+/**
+ * Step factors are also kept per integer Δt below this, in tables: a site queried by many devices
+ * at their own offsets sees a new Δt on almost every query (so the last-Δt cache rarely hit, and
+ * the exp was paid per reading), but only a few hundred distinct ones (whole milliseconds up to
+ * one reporting interval). A table entry is the double the formula gives for that Δt.
+ */
+const TABLE = 1024
+const emptyTable = (): Float64Array => new Float64Array(TABLE).fill(Number.NaN)
+
 export class OuProcess {
   private readonly sigma: number
   private readonly tauMs: number
@@ -14,6 +23,9 @@ export class OuProcess {
   private dt = Number.NaN
   private a = 0
   private b = 0
+  /** a and b by integer Δt (NaN: not yet computed) */
+  private readonly aOf = emptyTable()
+  private readonly bOf = emptyTable()
 
   constructor(sigma: number, tauMs: number, rng: Rng, startAt: number) {
     this.sigma = sigma
@@ -28,8 +40,20 @@ export class OuProcess {
       const dt = t - this.at
       if (dt !== this.dt) {
         this.dt = dt
-        this.a = Math.exp(-dt / this.tauMs)
-        this.b = this.sigma * Math.sqrt(1 - this.a * this.a)
+        const i = dt | 0
+        if (i === dt && i < TABLE) {
+          let a = this.aOf[i] as number
+          if (Number.isNaN(a)) {
+            a = Math.exp(-dt / this.tauMs)
+            this.aOf[i] = a
+            this.bOf[i] = this.sigma * Math.sqrt(1 - a * a)
+          }
+          this.a = a
+          this.b = this.bOf[i] as number
+        } else {
+          this.a = Math.exp(-dt / this.tauMs)
+          this.b = this.sigma * Math.sqrt(1 - this.a * this.a)
+        }
       }
       this.value = this.a * this.value + this.b * this.rng.normal()
       this.at = t
@@ -51,6 +75,8 @@ export class SmoothedOu {
   /** the lag gain of the last sub-step length (as OuProcess caches its factors) */
   private dt = Number.NaN
   private gain = 0
+  /** the gain by integer sub-step length, as OuProcess's factors */
+  private readonly gainOf = emptyTable()
 
   constructor(sigma: number, tauMs: number, lagMs: number, rng: Rng, startAt: number) {
     this.ou = new OuProcess(sigma, tauMs, rng, startAt)
@@ -69,7 +95,15 @@ export class SmoothedOu {
         const dt = next - this.at
         if (dt !== this.dt) {
           this.dt = dt
-          this.gain = 1 - Math.exp(-dt / this.lagMs)
+          const i = dt | 0
+          if (i === dt && i < TABLE) {
+            let gain = this.gainOf[i] as number
+            if (Number.isNaN(gain)) {
+              gain = 1 - Math.exp(-dt / this.lagMs)
+              this.gainOf[i] = gain
+            }
+            this.gain = gain
+          } else this.gain = 1 - Math.exp(-dt / this.lagMs)
         }
         this.value += this.gain * (x - this.value)
         this.at = next
