@@ -27,6 +27,9 @@ export interface GatewayMetrics {
   counterFlushFailures: Counter
 }
 
+/** seconds: 1 ms (a quiet local Kafka) to 5 s (the default send timeout) */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
 export function createGatewayMetrics(): GatewayMetrics {
   const r = new MetricsRegistry()
   return {
@@ -46,11 +49,7 @@ export function createGatewayMetrics(): GatewayMetrics {
     clientErrors: r.counter('gateway_client_errors_total', 'connections closed on a protocol or socket error'),
     pipeline: new PipelineTally(),
     counterFlushFailures: r.counter('gateway_pipeline_counter_flush_failures_total', 'pipeline counter flushes to Cassandra that failed (rows kept for the next one)'),
-    kafkaAckSeconds: r.histogram('gateway_kafka_ack_seconds', 'time from send to Kafka acknowledgement (acks=all)', [
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
-    ]),
-    durableSeconds: r.histogram('gateway_publish_durable_seconds', 'time from a publish passing the ACL to its records being durable (Kafka or spool); the PUBACK follows', [
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5,
-    ]),
+    kafkaAckSeconds: r.histogram('gateway_kafka_ack_seconds', 'time from send to Kafka acknowledgement (acks=all)', LATENCY_BUCKETS),
+    durableSeconds: r.histogram('gateway_publish_durable_seconds', 'time from a publish passing the ACL to its records being durable (Kafka or spool); the PUBACK follows', LATENCY_BUCKETS),
   }
 }

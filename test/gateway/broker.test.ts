@@ -5,9 +5,8 @@ import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import { AppError } from '../../gateway/errors.ts'
 import { connectRaw, publishPacket } from './helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 const native = JSON.stringify({ seq: 7, ts: Date.now(), sensor: 'bme280', temperature: 21.5, humidity: 41.2, pressure: 1012.8, battery: 3.9, rssi: -61 })
 
 describe('broker delivery (in-memory sink)', () => {
@@ -18,7 +17,7 @@ describe('broker delivery (in-memory sink)', () => {
   after(async () => gw.close())
 
   it('sends PUBACK only after the sink has made the reading durable', async () => {
-    const { c, returnCode } = await connectRaw(gw.port, login('dev-1'))
+    const { c, returnCode } = await connectRaw(gw.port, loginOf('dev-1'))
     assert.equal(returnCode, 0)
     gw.sink.hold()
     c.send(publishPacket('devices/dev-1/telemetry', native, 1, 11))
@@ -37,7 +36,7 @@ describe('broker delivery (in-memory sink)', () => {
   })
 
   it('leaves the publish unacknowledged and closes the connection when nothing is durable [MQTT-3.3.5-2]', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-2'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-2'))
     const before = gw.sink.records.length
     gw.sink.failWith = new AppError('GW_ERR_KAFKA_TIMEOUT', 'test: kafka down', { retriable: true })
     try {
@@ -52,7 +51,7 @@ describe('broker delivery (in-memory sink)', () => {
   })
 
   it('acks a rejected QoS 1 message once its dead letter is durable', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     c.send(publishPacket('devices/dev-1/telemetry', '{"temperature": "warm"', 1, 13))
     assert.ok(await c.next('puback'))
     const dl = gw.sink.of('dlq').at(-1) as Record<string, unknown>
@@ -65,7 +64,7 @@ describe('broker delivery (in-memory sink)', () => {
   })
 
   it('records connect, status and disconnect device events', async () => {
-    const { c } = await connectRaw(gw.port, login('tas-1'))
+    const { c } = await connectRaw(gw.port, loginOf('tas-1'))
     c.send(publishPacket('tele/tas-1/LWT', 'Online', 1, 1))
     assert.ok(await c.next('puback'))
     c.send({ cmd: 'disconnect' })
@@ -79,7 +78,7 @@ describe('broker delivery (in-memory sink)', () => {
   })
 
   it('acks a message whose only values are sensor read failures without storing a reading', async () => {
-    const { c } = await connectRaw(gw.port, login('esp-1'))
+    const { c } = await connectRaw(gw.port, loginOf('esp-1'))
     const n = gw.sink.of('readings').length
     c.send(publishPacket('esp-1/sensor/temperature/state', 'nan', 1, 3))
     assert.ok(await c.next('puback'))
@@ -90,7 +89,7 @@ describe('broker delivery (in-memory sink)', () => {
 
   it('gateway-assigned seq keeps counting across reconnects (dedup keys never repeat)', async () => {
     const seqOf = async (): Promise<number> => {
-      const { c } = await connectRaw(gw.port, login('esp-1'))
+      const { c } = await connectRaw(gw.port, loginOf('esp-1'))
       c.send(publishPacket('esp-1/sensor/temperature/state', '20.5', 1, 1))
       assert.ok(await c.next('puback'))
       c.destroy()

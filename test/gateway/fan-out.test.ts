@@ -4,9 +4,8 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import { connectRaw, publishPacket } from './helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 
 describe('fan-out of accepted telemetry', () => {
   let gw: TestGateway
@@ -16,7 +15,7 @@ describe('fan-out of accepted telemetry', () => {
   after(async () => gw.close())
 
   it('telemetry is stored and acknowledged but not echoed to the device own subscription', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'devices/dev-1/#', qos: 0 }] })
     assert.ok(await c.next('suback'))
     c.send(publishPacket('devices/dev-1/telemetry', '{"seq":1,"temperature":21.5}', 1, 2))
@@ -33,7 +32,7 @@ describe('fan-out of accepted telemetry', () => {
   })
 
   it('a topic no dialect knows (a command topic) is still delivered to its subscriber', async () => {
-    const { c } = await connectRaw(gw.port, login('esp-1'))
+    const { c } = await connectRaw(gw.port, loginOf('esp-1'))
     c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'esp-1/cmd/#', qos: 0 }] })
     assert.ok(await c.next('suback'))
     c.send(publishPacket('esp-1/cmd/x', 'on', 1, 2))

@@ -4,9 +4,8 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import { connectRaw, publishPacket } from './helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from './helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 
 describe('sessions', () => {
   let gw: TestGateway
@@ -18,7 +17,7 @@ describe('sessions', () => {
   it('refuses CONNECT with code 3 while nothing can be made durable', async () => {
     gw.sink.accepting = false
     try {
-      const { returnCode } = await connectRaw(gw.port, login('dev-1'))
+      const { returnCode } = await connectRaw(gw.port, loginOf('dev-1'))
       assert.equal(returnCode, 3)
       assert.equal(gw.metrics.connectRefused.get({ reason: 'not_ready' }), 1)
     } finally {
@@ -27,15 +26,15 @@ describe('sessions', () => {
   })
 
   it('a second connection with the same client id takes over the session [MQTT-3.1.4-2]', async () => {
-    const a = await connectRaw(gw.port, login('dev-1'))
-    const b = await connectRaw(gw.port, login('dev-1'))
+    const a = await connectRaw(gw.port, loginOf('dev-1'))
+    const b = await connectRaw(gw.port, loginOf('dev-1'))
     assert.equal(b.returnCode, 0)
     assert.ok(await a.c.closesWithin(1_000))
     b.c.destroy()
   })
 
   it('publishes over the rate wait within the budget and are then acknowledged', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-2'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-2'))
     const t0 = Date.now()
     for (let i = 1; i <= 3; i++) c.send(publishPacket('devices/dev-2/telemetry', `{"seq":${i},"temperature":1}`, 1, i))
     for (let i = 1; i <= 3; i++) assert.ok(await c.next('puback'))
@@ -45,7 +44,7 @@ describe('sessions', () => {
   })
 
   it('QoS 2: PUBREC only after the sink holds the reading', async () => {
-    const { c } = await connectRaw(gw.port, login('tas-1'))
+    const { c } = await connectRaw(gw.port, loginOf('tas-1'))
     gw.sink.hold()
     c.send({ ...publishPacket('tele/tas-1/SENSOR', '{"SHT3X":{"Temperature":20}}', 1, 5), qos: 2 })
     assert.equal(await c.next('pubrec', 300), null)
@@ -65,7 +64,7 @@ describe('slow subscriber', () => {
   after(async () => gw.close())
 
   it('a subscriber that stops reading is disconnected after drainTimeout', async () => {
-    const { c } = await connectRaw(gw.port, { ...login('esp-1') })
+    const { c } = await connectRaw(gw.port, { ...loginOf('esp-1') })
     c.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'esp-1/cmd/#', qos: 0 }] })
     assert.ok(await c.next('suback'))
     c.socket.pause() // stop reading: the broker's writes back to us pile up
@@ -80,7 +79,7 @@ describe('slow subscriber', () => {
     }
     assert.ok(c.isClosed || (await c.closesWithin(3_000)), `disconnected (sent ${sent})`)
     assert.equal(gw.metrics.limitHits.get({ limit: 'drain_timeout' }), 1, 'closed by the drain timeout, counted once')
-    const other = await connectRaw(gw.port, login('dev-2'))
+    const other = await connectRaw(gw.port, loginOf('dev-2'))
     assert.equal(other.returnCode, 0, 'others still served')
     other.c.destroy()
   })

@@ -3,9 +3,8 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import { connectRaw, publishPacket } from '../helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 
 describe('publish ACL', () => {
   let gw: TestGateway
@@ -17,7 +16,7 @@ describe('publish ACL', () => {
   for (const topic of ['devices/dev-2/telemetry', 'tele/dev-2/SENSOR', 'dev-2/sensor/temperature/state', '$SYS/broker/x', 'other/topic']) {
     it(`dev-1 publishing to ${topic} → closed, no PUBACK, nothing stored`, async () => {
       const before = gw.sink.records.filter((r) => r.stream !== 'events').length
-      const { c } = await connectRaw(gw.port, login('dev-1'))
+      const { c } = await connectRaw(gw.port, loginOf('dev-1'))
       c.send(publishPacket(topic, '{"temperature":20}', 1, 5))
       assert.equal(await c.next('puback', 500), null)
       assert.ok(await c.closesWithin(1_000))
@@ -26,7 +25,7 @@ describe('publish ACL', () => {
   }
 
   it('an own topic no dialect knows is dead-lettered as unknown dialect, and acked', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     c.send(publishPacket('devices/dev-1/firmware', 'v1', 1, 6))
     assert.ok(await c.next('puback'))
     assert.equal((gw.sink.of('dlq').at(-1) as { reason: string }).reason, 'GW_REJECT_UNKNOWN_DIALECT')
@@ -35,12 +34,12 @@ describe('publish ACL', () => {
 
   it('a Will aimed at another device is not published; an own Will is, as a will event', async () => {
     const foreign = { topic: 'devices/dev-1/status', payload: Buffer.from('offline'), qos: 1 as const, retain: false }
-    const a = await connectRaw(gw.port, { ...login('dev-2'), will: foreign })
+    const a = await connectRaw(gw.port, { ...loginOf('dev-2'), will: foreign })
     assert.equal(a.returnCode, 0)
     a.c.destroy() // ungraceful: the broker fires the Will
     await a.c.closed
     const own = { topic: 'devices/dev-1/status', payload: Buffer.from('offline'), qos: 1 as const, retain: false }
-    const b = await connectRaw(gw.port, { ...login('dev-1'), will: own })
+    const b = await connectRaw(gw.port, { ...loginOf('dev-1'), will: own })
     b.c.destroy()
     await b.c.closed
     await new Promise((r) => setTimeout(r, 200))
@@ -58,7 +57,7 @@ describe('subscribe ACL', () => {
   after(async () => gw.close())
 
   it('grants own command namespaces and refuses others with SUBACK 0x80', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     const filters = ['cmnd/dev-1/#', 'dev-1/switch/relay/command', '#', 'devices/+/telemetry', 'devices/dev-2/#', '$SYS/#', 'tele/#']
     c.send({ cmd: 'subscribe', messageId: 9, subscriptions: filters.map((topic) => ({ topic, qos: 1 })) })
     const ack = (await c.next('suback')) as { granted: number[] } | null
@@ -75,7 +74,7 @@ describe('store growth', () => {
   after(async () => gw.close())
 
   it('caps granted filters per session, also within one SUBSCRIBE', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     const filters = ['cmnd/dev-1/a', 'cmnd/dev-1/b', 'cmnd/dev-1/c', 'cmnd/dev-1/d']
     c.send({ cmd: 'subscribe', messageId: 2, subscriptions: filters.map((topic) => ({ topic, qos: 0 })) })
     const ack = (await c.next('suback')) as { granted: number[] } | null
@@ -85,13 +84,13 @@ describe('store growth', () => {
   })
 
   it('retain is kept only on status topics', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-2'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-2'))
     c.send({ ...publishPacket('dev-2/made-up/1', 'x', 1, 1), retain: true })
     c.send({ ...publishPacket('devices/dev-2/status', 'online', 1, 2), retain: true })
     assert.ok(await c.next('puback'))
     assert.ok(await c.next('puback'))
     c.destroy()
-    const watcher = await connectRaw(gw.port, login('dev-2'))
+    const watcher = await connectRaw(gw.port, loginOf('dev-2'))
     watcher.c.send({ cmd: 'subscribe', messageId: 3, subscriptions: [{ topic: 'dev-2/#', qos: 0 }, { topic: 'devices/dev-2/status', qos: 0 }] })
     assert.ok(await watcher.c.next('suback'))
     const retained = await watcher.c.next('publish', 500)

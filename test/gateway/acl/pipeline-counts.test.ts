@@ -18,9 +18,8 @@ import { SpoolingSink } from '../../../gateway/sink/spooling-sink.ts'
 import type { SinkRecord, SinkStatus, TelemetrySink } from '../../../gateway/sink/telemetry-sink.ts'
 import type { PipelineTally } from '../../../contracts/pipeline-counters.ts'
 import { connectRaw, publishPacket } from '../helpers/raw-client.ts'
-import { passwordOf, startTestGateway } from '../helpers/test-gateway.ts'
+import { loginOf, startTestGateway } from '../helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 const COUNTERS = ['received', 'accepted', 'spooled', 'replayed', 'rejected:GW_REJECT_UNPARSEABLE', 'rejected:GW_REJECT_IMPOSSIBLE_VALUE', 'rejected:GW_REJECT_SCHEMA']
 const row = (t: PipelineTally, d: string): Record<string, number> => Object.fromEntries(COUNTERS.map((c) => [c, t.get(d, c)]).filter(([, v]) => v !== 0))
 
@@ -36,7 +35,7 @@ describe('gateway pipeline counts', () => {
   it('good, rejected, resent and sensor-failure publishes per device; nothing counted before durable', async () => {
     const gw = await startTestGateway()
     try {
-      const { c } = await connectRaw(gw.port, login('dev-1'))
+      const { c } = await connectRaw(gw.port, loginOf('dev-1'))
       let id = 1
       const pub = async (topic: string, payload: string): Promise<void> => {
         c.send(publishPacket(topic, payload, 1, id++))
@@ -57,14 +56,14 @@ describe('gateway pipeline counts', () => {
       assert.equal(gw.metrics.pipeline.get('dev-1', 'received'), 5)
       gw.sink.failWith = null
       c.destroy()
-      const again = await connectRaw(gw.port, login('dev-1'))
+      const again = await connectRaw(gw.port, loginOf('dev-1'))
       again.c.send(publishPacket('devices/dev-1/telemetry', '{"seq":5,"sensor":"bme280","temperature":22}', 1, 1))
       assert.ok(await again.c.next('puback'))
       again.c.destroy()
       assert.deepEqual(row(gw.metrics.pipeline, 'dev-1'), { received: 6, accepted: 4, 'rejected:GW_REJECT_UNPARSEABLE': 1, 'rejected:GW_REJECT_IMPOSSIBLE_VALUE': 1 })
 
       // ESPHome: "nan" is a read failure (counted in /metrics, nothing to store), a number a reading.
-      const esp = await connectRaw(gw.port, login('esp-1'))
+      const esp = await connectRaw(gw.port, loginOf('esp-1'))
       esp.c.send(publishPacket('esp-1/sensor/temperature/state', 'nan', 1, 1))
       assert.ok(await esp.c.next('puback'))
       esp.c.send(publishPacket('esp-1/sensor/temperature/state', '21.25', 1, 2))
@@ -100,7 +99,7 @@ describe('gateway pipeline counts', () => {
     // the broker counts into its own metrics; the sink's replay into `metrics`: share the tally
     ;(gw.metrics as { pipeline: PipelineTally }).pipeline = metrics.pipeline
     try {
-      const { c } = await connectRaw(gw.port, login('dev-2'))
+      const { c } = await connectRaw(gw.port, loginOf('dev-2'))
       c.send(publishPacket('devices/dev-2/telemetry', '{"seq":1,"temperature":20}', 1, 1))
       assert.ok(await c.next('puback'), 'acknowledged from the spool')
       c.send(publishPacket('devices/dev-2/telemetry', '{"seq":2,"temperature":"warm"}', 1, 2))

@@ -14,6 +14,8 @@ import type { TelemetrySink } from '../../../gateway/sink/telemetry-sink.ts'
 
 export const devices = ['dev-1', 'dev-2', 'tas-1', 'esp-1'] as const
 export const passwordOf = (id: string): string => `pw-${id}-secret`
+/** CONNECT fields of a registered test device: clientId = username = id, its password */
+export const loginOf = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 
 let cachedCreds: CredentialsFile | undefined
 export async function testCredentials(): Promise<CredentialsFile> {

@@ -3,9 +3,8 @@
 import { strict as assert } from 'node:assert'
 import { after, before, describe, it } from 'node:test'
 import { connectRaw, publishPacket, RawClient } from '../helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('limits', () => {
@@ -16,7 +15,7 @@ describe('limits', () => {
   after(async () => gw.close())
 
   it('a 256 MB PUBLISH declared after CONNECT and trickled is cut at the header; memory stays flat', async () => {
-    const { c, returnCode } = await connectRaw(gw.port, login('dev-1'))
+    const { c, returnCode } = await connectRaw(gw.port, loginOf('dev-1'))
     assert.equal(returnCode, 0)
     global.gc?.()
     const heap0 = process.memoryUsage().heapUsed
@@ -51,33 +50,33 @@ describe('limits', () => {
     assert.ok(gw.metrics.limitHits.get({ limit: 'max_connections' }) >= 1)
     for (const h of held) h.destroy()
     await sleep(100)
-    const { c, returnCode } = await connectRaw(gw.port, login('dev-2'))
+    const { c, returnCode } = await connectRaw(gw.port, loginOf('dev-2'))
     assert.equal(returnCode, 0)
     c.destroy()
   })
 
   it('topic deeper than the limit → closed without PUBACK, nothing stored', async () => {
     const before = gw.sink.records.filter((r) => r.stream !== 'events').length
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     c.send(publishPacket('dev-1/a/b/c/d', '1', 1, 1))
     assert.equal(await c.next('puback', 300), null)
     assert.ok(await c.closesWithin(1_000))
-    const d = await connectRaw(gw.port, login('dev-1'))
+    const d = await connectRaw(gw.port, loginOf('dev-1'))
     d.c.send(publishPacket(`dev-1/${'x/'.repeat(150)}y`, '1', 1, 1))
     assert.ok(await d.c.closesWithin(1_000), '>100 levels: no crash (GHSA-xxqp-5qx8-gj5q)')
     assert.equal(gw.sink.records.filter((r) => r.stream !== 'events').length, before)
   })
 
   it('topic longer than maxTopicLength → closed without PUBACK', async () => {
-    const { c } = await connectRaw(gw.port, login('dev-1'))
+    const { c } = await connectRaw(gw.port, loginOf('dev-1'))
     c.send(publishPacket(`dev-1/${'x'.repeat(200)}`, '1', 1, 1))
     assert.equal(await c.next('puback', 300), null)
     assert.ok(await c.closesWithin(1_000))
   })
 
   it('a device over its publish rate is disconnected; another device is unaffected', async () => {
-    const noisy = await connectRaw(gw.port, login('tas-1'))
-    const quiet = await connectRaw(gw.port, login('esp-1'))
+    const noisy = await connectRaw(gw.port, loginOf('tas-1'))
+    const quiet = await connectRaw(gw.port, loginOf('esp-1'))
     for (let i = 1; i <= 12; i++) noisy.c.send(publishPacket('tele/tas-1/SENSOR', '{"SHT3X":{"Temperature":20}}', 1, i))
     assert.ok(await noisy.c.closesWithin(2_000))
     assert.ok(gw.metrics.limitHits.get({ limit: 'publish_rate' }) >= 1)

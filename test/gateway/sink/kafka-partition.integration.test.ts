@@ -20,10 +20,9 @@ import type { Stream, TelemetrySink } from '../../../gateway/sink/telemetry-sink
 import { cuttableKafka, type CuttableKafka } from '../helpers/cuttable-network.ts'
 import { createTestTopics, deleteTestTopics, kafkaFromEnv, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { connectRaw, publishPacket } from '../helpers/raw-client.ts'
-import { passwordOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
+import { loginOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const login = (id: string) => ({ clientId: id, username: id, password: passwordOf(id) })
 
 describe('Kafka unreachable mid-stream (network cut to the real Kafka)', () => {
   let direct: Kafka
@@ -55,7 +54,7 @@ describe('Kafka unreachable mid-stream (network cut to the real Kafka)', () => {
   it('without a spool: nothing unstored is acknowledged; connects refused until Kafka is back', async () => {
     const { net, sink, gw } = await setup(false)
     try {
-      const a = await connectRaw(gw.port, login('dev-1'))
+      const a = await connectRaw(gw.port, loginOf('dev-1'))
       a.c.send(publishPacket('devices/dev-1/telemetry', '{"seq":1,"temperature":20}', 1, 1))
       assert.ok(await a.c.next('puback', 5_000))
       net.cut()
@@ -63,12 +62,12 @@ describe('Kafka unreachable mid-stream (network cut to the real Kafka)', () => {
       assert.equal(await a.c.next('puback', 3_000), null, 'no PUBACK for a reading Kafka does not have')
       assert.ok(await a.c.closesWithin(2_000), 'connection closed so the device resends')
       assert.equal(sink.status().accepting, false)
-      const b = await connectRaw(gw.port, login('dev-1'))
+      const b = await connectRaw(gw.port, loginOf('dev-1'))
       assert.equal(b.returnCode, 3, 'server unavailable while nothing can be made durable')
       net.restore()
       for (let i = 0; i < 100 && !sink.status().accepting; i++) await sleep(100)
       assert.equal(sink.status().accepting, true, 'probe saw Kafka back')
-      const c = await connectRaw(gw.port, login('dev-1'))
+      const c = await connectRaw(gw.port, loginOf('dev-1'))
       assert.equal(c.returnCode, 0)
       c.c.send(publishPacket('devices/dev-1/telemetry', '{"seq":2,"temperature":20}', 1, 2))
       assert.ok(await c.c.next('puback', 5_000), 'the resend is acknowledged once stored')
@@ -85,7 +84,7 @@ describe('Kafka unreachable mid-stream (network cut to the real Kafka)', () => {
   it('with a spool: acknowledged throughout the cut; every acknowledged seq is in Kafka afterwards', async () => {
     const { net, sink, gw } = await setup(true)
     try {
-      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.port}`, { ...login('dev-2'), keepalive: 30, protocolVersion: 4, reconnectPeriod: 0 })
+      const client = await mqtt.connectAsync(`mqtt://127.0.0.1:${gw.port}`, { ...loginOf('dev-2'), keepalive: 30, protocolVersion: 4, reconnectPeriod: 0 })
       const acked: number[] = []
       for (let seq = 1; seq <= 120; seq++) {
         if (seq === 40) net.cut()
