@@ -1,5 +1,5 @@
 // Records → Kafka with acks=all (-1), key = deviceId, batched across devices: writes that arrive
-// within `lingerMs` share one send per partition, up to `maxInFlightBatches` batches at once.
+// within `lingerMs` share one produce request (kafka-client/durable-send.ts), up to `maxInFlightBatches` at once.
 // `write` resolves only once Kafka acknowledged every record of it (B.1: acks=all means the
 // in-sync replicas have it). Each request is raced against our own timeout (kafkajs retries
 // internally), and the number of records queued for Kafka is bounded (kafkajs has no bounded
