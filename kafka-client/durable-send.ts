@@ -46,6 +46,16 @@ export interface TopicBatch {
 /** Resolves once Kafka acknowledged (acks=all) every message of every topic in the batch. */
 export type DurableSend = (batch: readonly TopicBatch[]) => Promise<void>
 
+interface Layout {
+  metadata: PartitionMetadata[]
+  at: number
+  /** key → partition under this layout */
+  byKey: Map<string, number>
+}
+
+/** keys whose partition is remembered per topic; past it the cache starts over */
+export const MAX_CACHED_KEYS = 100_000
+
 const acked = (answer: readonly RecordMetadata[], topic: string, partition: number): boolean =>
   answer.some((r) => r.topicName === topic && r.partition === partition && r.errorCode === 0)
 
@@ -53,18 +63,38 @@ export function createDurableSender(opts: DurableSenderOptions): DurableSend {
   const now = opts.now ?? Date.now
   const maxAge = opts.metadataMaxAgeMs ?? 60_000
   const partitioner = Partitioners.DefaultPartitioner()
-  const layouts = new Map<string, { metadata: PartitionMetadata[]; at: number }>()
+  const layouts = new Map<string, Layout>()
 
-  async function layout(topic: string): Promise<PartitionMetadata[]> {
+  async function layout(topic: string): Promise<Layout> {
     const cached = layouts.get(topic)
-    if (cached && now() - cached.at < maxAge) return cached.metadata
+    if (cached && now() - cached.at < maxAge) return cached
     const meta = await opts.admin.fetchTopicMetadata({ topics: [topic] })
     const partitions = meta.topics[0]?.partitions ?? []
     if (partitions.length === 0) throw new Error(`topic ${topic} has no partitions (does it exist?)`)
     // Only the count matters for keyed records; mark all available so keyless records spread too.
     const metadata = partitions.map((p) => ({ ...p, leader: Math.max(p.leader, 0) }))
-    layouts.set(topic, { metadata, at: now() })
-    return metadata
+    // A fresh layout starts a fresh key cache: with another partition count, keys map elsewhere.
+    const fresh: Layout = { metadata, at: now(), byKey: new Map() }
+    layouts.set(topic, fresh)
+    return fresh
+  }
+
+  // A keyed record's partition depends only on its key and the partition count (murmur2, as the
+  // Java client). Keys are device ids, a few thousand reused for ever, and hashing one in KafkaJS's
+  // JavaScript murmur2 (a Buffer per key) was 5 % of the gateway's CPU: so each key is hashed once
+  // per layout. The cache is bounded (MAX_CACHED_KEYS) so a flood of made-up keys costs a re-hash,
+  // never memory; keyless records (spread round robin) and records that name their partition go
+  // to the partitioner every time.
+  function partitionOf(topic: string, l: Layout, m: Message): number {
+    const key = m.key
+    if (typeof key !== 'string' || m.partition !== undefined) return partitioner({ topic, partitionMetadata: l.metadata, message: m })
+    let partition = l.byKey.get(key)
+    if (partition === undefined) {
+      partition = partitioner({ topic, partitionMetadata: l.metadata, message: m })
+      if (l.byKey.size >= MAX_CACHED_KEYS) l.byKey.clear()
+      l.byKey.set(key, partition)
+    }
+    return partition
   }
 
   const sendAlone = async (topic: string, partition: number, messages: Message[]): Promise<void> => {
@@ -77,11 +107,11 @@ export function createDurableSender(opts: DurableSenderOptions): DurableSend {
     const topicMessages: Array<{ topic: string; messages: Message[] }> = []
     for (const { topic, messages } of batch) {
       if (messages.length === 0) continue
-      const metadata = await layout(topic)
+      const l = await layout(topic)
       const byPartition = new Map<number, Message[]>()
       const all: Message[] = []
       for (const m of messages) {
-        const partition = partitioner({ topic, partitionMetadata: metadata, message: m })
+        const partition = partitionOf(topic, l, m)
         const placed = { ...m, partition }
         all.push(placed)
         const group = byPartition.get(partition)

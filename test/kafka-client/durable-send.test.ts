@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Partitioners, type Admin, type Producer, type ProducerBatch, type ProducerRecord, type RecordMetadata } from 'kafkajs'
-import { createDurableSender, PartialAckError } from '../../kafka-client/durable-send.ts'
+import { createDurableSender, MAX_CACHED_KEYS, PartialAckError } from '../../kafka-client/durable-send.ts'
 
 // Producer and Admin here are recording stand-ins: the behaviour under test is how records are
 // placed and answers checked; the real-broker behaviour (a leader SIGKILLed mid-stream, KafkaJS
@@ -10,7 +10,9 @@ type Answer = (topicMessages: Array<{ topic: string; partitions: number[] }>) =>
 const meta = Array.from({ length: 6 }, (_, i) => ({ partitionId: i, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 }))
 const partitionsOf = (messages: ReadonlyArray<{ partition?: number }>): number[] => [...new Set(messages.map((m) => m.partition as number))]
 
-function fakes(batchAnswer: Answer, singleAnswer: Answer = batchAnswer) {
+const layoutOf = (n: number) => Array.from({ length: n }, (_, i) => ({ partitionId: i, leader: 1, replicas: [1], isr: [1], offlineReplicas: [], partitionErrorCode: 0 }))
+
+function fakes(batchAnswer: Answer, singleAnswer: Answer = batchAnswer, partitions: () => typeof meta = () => meta) {
   const batches: ProducerBatch[] = []
   const singles: ProducerRecord[] = []
   let metadataCalls = 0
@@ -21,7 +23,7 @@ function fakes(batchAnswer: Answer, singleAnswer: Answer = batchAnswer) {
   const admin = {
     fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
       metadataCalls++
-      return { topics: [{ name: topics[0], partitions: meta }] }
+      return { topics: [{ name: topics[0], partitions: partitions() }] }
     },
   } as unknown as Admin
   return { producer, admin, batches, singles, metadataCalls: () => metadataCalls }
@@ -92,6 +94,53 @@ test('partition counts are cached and re-read after their max age', async () => 
   t = 1_500
   await send([{ topic: 't', messages: [{ key: 'a', value: '3' }] }])
   assert.equal(f.metadataCalls(), 2)
+})
+
+test('remembered key partitions: always what the partitioner says, for the partition count of the current metadata', async () => {
+  let t = 0
+  let count = 6
+  const f = fakes(ackAll, ackAll, () => layoutOf(count))
+  const send = createDurableSender({ producer: f.producer, admin: f.admin, ackTimeoutMs: 5_000, metadataMaxAgeMs: 1_000, now: () => t })
+  const expected = Partitioners.DefaultPartitioner()
+  const keys = Array.from({ length: 50 }, (_, i) => `device-${i}`)
+  const check = async (n: number): Promise<void> => {
+    // twice: the second send is served from the remembered partitions
+    for (let round = 0; round < 2; round++) {
+      await send([{ topic: 't', messages: keys.map((key) => ({ key, value: 'v' })) }])
+      const placed = f.batches.at(-1)?.topicMessages?.[0]?.messages ?? []
+      for (const m of placed) assert.equal(m.partition, expected({ topic: 't', partitionMetadata: layoutOf(n), message: { key: m.key, value: m.value } }), `${String(m.key)} with ${n} partitions`)
+    }
+  }
+  await check(6)
+  // partitions added to the live topic: after the metadata max age, keys map by the new count
+  count = 10
+  t = 1_500
+  await check(10)
+  const moved = keys.filter((key) => expected({ topic: 't', partitionMetadata: layoutOf(6), message: { key, value: 'v' } }) !== expected({ topic: 't', partitionMetadata: layoutOf(10), message: { key, value: 'v' } }))
+  assert.ok(moved.length > 0, 'the test must include keys that change partition')
+})
+
+test('records that name their partition keep it; keyless records still spread', async () => {
+  const f = fakes(ackAll)
+  const send = createDurableSender({ producer: f.producer, admin: f.admin, ackTimeoutMs: 5_000 })
+  await send([{ topic: 't', messages: [{ key: 'a', value: '1' }] }])
+  const auto = f.batches[0]?.topicMessages?.[0]?.messages[0]?.partition as number
+  const other = (auto + 1) % 6
+  await send([{ topic: 't', messages: [{ key: 'a', value: '2', partition: other }, ...Array.from({ length: 12 }, (_, i) => ({ key: null, value: String(i) }))] }])
+  const placed = f.batches[1]?.topicMessages?.[0]?.messages ?? []
+  assert.equal(placed[0]?.partition, other, 'an explicit partition wins over the remembered one')
+  assert.ok(new Set(placed.slice(1).map((m) => m.partition)).size > 1, 'keyless records are spread')
+})
+
+test('the remembered keys are bounded: past MAX_CACHED_KEYS the cache starts over, placement unchanged', async () => {
+  const f = fakes(ackAll)
+  const send = createDurableSender({ producer: f.producer, admin: f.admin, ackTimeoutMs: 5_000 })
+  const expected = Partitioners.DefaultPartitioner()
+  const n = MAX_CACHED_KEYS + 10
+  const messages = Array.from({ length: n }, (_, i) => ({ key: `k${i}`, value: 'v' }))
+  await send([{ topic: 't', messages }])
+  await send([{ topic: 't', messages: messages.slice(0, 20) }])
+  for (const m of f.batches[1]?.topicMessages?.[0]?.messages ?? []) assert.equal(m.partition, expected({ topic: 't', partitionMetadata: meta, message: { key: m.key, value: m.value } }))
 })
 
 test('an empty batch sends nothing', async () => {
