@@ -1,7 +1,8 @@
 // npm run bench -- gateway [--devices 1000] [--duration-s 15] [--idle 10000]
 // Needs Kafka (npm run stack:up, or IOT_KAFKA_BROKERS). The same load generator drives Debian's
-// Mosquitto (MQTT only, the ceiling) and our gateway (MQTT → Kafka, PUBACK after acks=all), and
-// Kafka's own ProducerPerformance measures the Kafka ceiling, all in one run. Targets (issue 4):
+// Mosquitto (MQTT only, the ceiling), aedes with no hooks (the broker we build on: its own
+// ceiling) and our gateway (MQTT → Kafka, PUBACK after acks=all), and Kafka's own
+// ProducerPerformance measures the Kafka ceiling, all in one run. Targets (issue 4):
 // QoS 1 ≥ 20,000/s acknowledged after durable; QoS 0 ingest ≥ 0.5 × Mosquitto; PUBACK p99 ≤ 50 ms
 // at half the QoS 1 rate; 10,000 idle connections at ≤ 20 KB RSS each.
 import { spawnSync } from 'node:child_process'
@@ -12,6 +13,7 @@ import { loadConfig } from '../config/load-config.ts'
 import { StackConfig } from '../local-stack/config.ts'
 import { libDir } from '../local-stack/fetch-jars.ts'
 import { metric, startGatewayProcess } from '../test/gateway/helpers/gateway-process.ts'
+import { startBareAedes } from './lib/bare-aedes.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
 import { connectDevices, runLoad, type LoadResult } from './lib/mqtt-load.ts'
 import { printTable, writeResults, type Row } from './lib/results.ts'
@@ -60,16 +62,27 @@ interface Sample {
   at: number
 }
 
-/** A broker-side counter read as the load's measurement window opens and closes. */
-function brokerRate(read: () => Promise<Sample>): { edge: (e: 'start' | 'end') => Promise<void>; rate: () => number } {
+interface BrokerWindow {
+  edge: (e: 'start' | 'end') => Promise<void>
+  rate: () => number
+  /** CPU (user + system, all threads) of the broker process per message counted, µs */
+  cpuUsPerMessage: () => number
+}
+
+/** A broker-side counter (and the broker's CPU time) read as the load's measurement window opens and closes. */
+function brokerRate(read: () => Promise<Sample>, pid?: number): BrokerWindow {
   let a: Sample | undefined
   let b: Sample | undefined
+  const cpu = [0, 0]
   return {
     edge: async (e) => {
+      const i = e === 'start' ? 0 : 1
+      if (pid !== undefined) cpu[i] = cpuMs(pid)
       if (e === 'start') a = await read()
       else b = await read()
     },
     rate: () => (a && b && b.at > a.at ? Math.round(((b.value - a.value) * 1000) / (b.at - a.at)) : 0),
+    cpuUsPerMessage: () => (a && b && b.value > a.value && pid !== undefined ? Math.round((((cpu[1] as number) - (cpu[0] as number)) * 1000) / (b.value - a.value) * 10) / 10 : 0),
   }
 }
 
@@ -115,12 +128,23 @@ export default async function bench(): Promise<void> {
     const mPort = Number(new URL(mosq.url).port)
     const mIdle = await idleCost(mPort, mosq.pid, idle, 'mqidle')
     const sys = await mosquittoReceivedCounter(mPort)
-    const mq0Window = brokerRate(() => Promise.resolve(sys.latest()))
+    const mq0Window = brokerRate(() => Promise.resolve(sys.latest()), mosq.pid)
     // QoS 1 first: a QoS 0 phase leaves a backlog in socket buffers that the broker keeps draining.
     const mq1 = await load(mPort, 1, 'mq1')
     const mq0 = await load(mPort, 0, 'mq0', undefined, mq0Window.edge)
     sys.close()
     await mosq.stop()
+
+    console.error('aedes with no hooks: QoS 0, QoS 1 …')
+    const bare = await startBareAedes()
+    const ae0Window = brokerRate(async () => ({ value: await bare.received(), at: performance.now() }), bare.pid)
+    let ae0: LoadResult, ae1: LoadResult
+    try {
+      ae1 = await load(bare.port, 1, 'ae1')
+      ae0 = await load(bare.port, 0, 'ae0', undefined, ae0Window.edge)
+    } finally {
+      await bare.stop()
+    }
 
     console.error(`gateway: ${idle} idle connections, QoS 0, QoS 1, latency at half load …`)
     const gw = await startGatewayProcess(
@@ -129,7 +153,7 @@ export default async function bench(): Promise<void> {
       { IOT_KAFKA_BROKERS: brokers },
     )
     let g0: LoadResult, g1: LoadResult, gLat: LoadResult, gIdle: { connected: number; kibPerConnection: number }
-    const g0Received = brokerRate(async () => ({ value: await metric(gw, 'gateway_messages_received_total'), at: performance.now() }))
+    const g0Received = brokerRate(async () => ({ value: await metric(gw, 'gateway_messages_received_total'), at: performance.now() }), gw.child.pid as number)
     const g0Stored = brokerRate(async () => ({ value: await metric(gw, 'gateway_readings_accepted_total'), at: performance.now() }))
     // CPU per acknowledged QoS 1 message: on a shared, noisy machine the rate depends on how much
     // CPU the gateway was given; its cost per message does much less.
@@ -161,16 +185,20 @@ export default async function bench(): Promise<void> {
     const g1UsPerMessage = g1Accepted > 0 ? Math.round((((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) * 1000) / g1Accepted) : 0
     const g1CpuShare = Math.round(((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) / (durationMs / 100))
     rows.push(
-      { figure: 'QoS 0 messages ingested/s (broker side)', mosquitto: mq0Window.rate(), gateway: g0Received.rate(), ratio: ratio(g0Received.rate(), mq0Window.rate()), target: '≥ 0.50 × mosquitto' },
-      { figure: 'QoS 0 readings stored in Kafka/s', mosquitto: '-', gateway: g0Stored.rate(), ratio: '-', target: '' },
-      { figure: 'QoS 1 acknowledged/s', mosquitto: mq1.perSecond, gateway: g1.perSecond, ratio: ratio(g1.perSecond, mq1.perSecond), target: 'gateway ≥ 20,000 (after acks=all)' },
+      { figure: 'QoS 0 messages ingested/s (broker side)', mosquitto: mq0Window.rate(), aedes: `${ae0Window.rate()} (${ratio(ae0Window.rate(), mq0Window.rate())}×)`, gateway: g0Received.rate(), ratio: ratio(g0Received.rate(), mq0Window.rate()), target: '≥ 0.50 × mosquitto' },
+      { figure: 'QoS 0 broker CPU µs per message (all threads)', mosquitto: mq0Window.cpuUsPerMessage(), aedes: ae0Window.cpuUsPerMessage(), gateway: g0Received.cpuUsPerMessage(), ratio: ratio(g0Received.cpuUsPerMessage(), mq0Window.cpuUsPerMessage()), target: '' },
+      { figure: 'QoS 0 readings stored in Kafka/s', mosquitto: '-', aedes: '-', gateway: g0Stored.rate(), ratio: '-', target: '' },
+      { figure: 'QoS 1 acknowledged/s', mosquitto: mq1.perSecond, aedes: `${ae1.perSecond} (${ratio(ae1.perSecond, mq1.perSecond)}×)`, gateway: g1.perSecond, ratio: ratio(g1.perSecond, mq1.perSecond), target: 'gateway ≥ 20,000 (after acks=all)' },
       { figure: 'gateway CPU µs per QoS 1 reading / CPU % of one core', mosquitto: '-', gateway: `${g1UsPerMessage} / ${g1CpuShare}`, ratio: '-', target: 'lower is better; % < 100 = CPU-starved' },
       { figure: 'QoS 1 PUBACK p50 / p99 ms (closed loop)', mosquitto: `${mq1.p50Ms} / ${mq1.p99Ms}`, gateway: `${g1.p50Ms} / ${g1.p99Ms}`, ratio: '-', target: '' },
       { figure: `PUBACK p50 / p99 ms at ${Math.round(g1.perSecond / 2)}/s (half load)`, mosquitto: '-', gateway: `${gLat.p50Ms} / ${gLat.p99Ms}`, ratio: '-', target: 'p99 ≤ 50 ms' },
       { figure: `idle connections (of ${idle}) / KiB RSS each`, mosquitto: `${mIdle.connected} / ${mIdle.kibPerConnection}`, gateway: `${gIdle.connected} / ${gIdle.kibPerConnection}`, ratio: ratio(gIdle.kibPerConnection, mIdle.kibPerConnection), target: '≤ 20 KB each' },
       { figure: 'Kafka ProducerPerformance records/s (acks=all, 110 B)', mosquitto: '-', gateway: kperf.perSecond, ratio: ratio(g1.perSecond, kperf.perSecond), target: 'ceiling; ratio = gateway QoS 1 / it' },
     )
-    Object.assign(result, { mosquitto: { qos0: { ...mq0, ingestedPerSecond: mq0Window.rate() }, qos1: mq1, idle: mIdle }, gateway: { qos0: { ...g0, ingestedPerSecond: g0Received.rate(), storedPerSecond: g0Stored.rate() }, qos1: { ...g1, cpuUsPerReading: g1UsPerMessage, cpuShare: g1CpuShare }, halfLoad: gLat, idle: gIdle }, kafkaProducerPerformance: kperf, rows })
+    Object.assign(result, {
+      mosquitto: { qos0: { ...mq0, ingestedPerSecond: mq0Window.rate(), cpuUsPerMessage: mq0Window.cpuUsPerMessage() }, qos1: mq1, idle: mIdle },
+      aedesNoHooks: { qos0: { ...ae0, ingestedPerSecond: ae0Window.rate(), cpuUsPerMessage: ae0Window.cpuUsPerMessage() }, qos1: ae1 },
+      gateway: { qos0: { ...g0, ingestedPerSecond: g0Received.rate(), storedPerSecond: g0Stored.rate(), cpuUsPerMessage: g0Received.cpuUsPerMessage() }, qos1: { ...g1, cpuUsPerReading: g1UsPerMessage, cpuShare: g1CpuShare }, halfLoad: gLat, idle: gIdle }, kafkaProducerPerformance: kperf, rows })
     printTable(rows)
     console.log(`\nwritten to ${writeResults('gateway', result)}`)
   } finally {
