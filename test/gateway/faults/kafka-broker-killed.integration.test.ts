@@ -14,6 +14,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { KafkaConnection } from '../../../config/kafka-connection.ts'
 import { Topics } from '../../../contracts/topics.ts'
 import { provisionTopics } from '../../../provision/provision.ts'
+import { waitForTopicLeaders } from '../../../provision/topic-leaders.ts'
 import { privateStack } from '../../helpers/private-stack.ts'
 import { addDevices, startGatewayProcess, type GatewayProcess } from '../helpers/gateway-process.ts'
 import { assertEveryAckedReadingInKafka, TopicCollector } from '../helpers/kafka-fixture.ts'
@@ -34,16 +35,8 @@ test('3-broker cluster, a partition leader SIGKILLed under QoS 1 load through th
     const kafkaConn = Value.Default(KafkaConnection, { brokers: brokers.split(',') }) as KafkaConnection
     await provisionTopics({ kafka: kafkaConn, topics: { readingsPartitions: 3, replicationFactor: 3, minInsyncReplicas: 2 } })
     await admin.connect()
-    // New-topic metadata reaches each broker of a fresh cluster with a delay: poll, bounded.
-    type Meta = { topics: Array<{ partitions: Array<{ partitionId: number; leader: number; replicas: number[]; isr: number[] }> }> }
-    let meta: Meta = { topics: [] }
-    for (let i = 0; i < 120; i++) {
-      meta = await admin.fetchTopicMetadata({ topics: [Topics.readings] }).catch(() => meta)
-      const parts = meta.topics[0]?.partitions ?? []
-      if (parts.length === 3 && parts.every((p) => p.leader >= 0 && p.isr.length === 3)) break
-      await sleep(500)
-    }
-    const parts = meta.topics[0]?.partitions ?? []
+    // Every replica in sync before a leader is killed, so min.insync.replicas 2 holds after it.
+    const parts = (await waitForTopicLeaders(admin, [Topics.readings], { minIsr: 3 })).get(Topics.readings) ?? []
     assert.ok(parts.length === 3 && parts.every((p) => p.replicas.length === 3), `iot.readings replicated 3 ways: ${JSON.stringify(parts)}`)
     const victim = parts.find((p) => p.partitionId === 0)?.leader as number
 
