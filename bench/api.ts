@@ -14,7 +14,6 @@ import { storedWindowSize } from '../api/store/windows-store.ts'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { Agent, request } from 'node:http'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { gunzipSync } from 'node:zlib'
 import { dirname, join } from 'node:path'
@@ -24,6 +23,7 @@ import cassandra from 'cassandra-driver'
 import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
 import { KafkaConnection } from '../config/kafka-connection.ts'
 import { loadConfig } from '../config/load-config.ts'
+import { freePort } from '../local-stack/preflight.ts'
 import { provisionSchema } from '../provision/provision.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
@@ -37,14 +37,6 @@ const BenchConfig = Type.Object({
   kafka: KafkaConnection,
   cassandra: CassandraConnection,
 })
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const a = s.address()
-      s.close(() => (typeof a === 'object' && a ? resolve(a.port) : reject(new Error('no port'))))
-    })
-  })
 
 async function waitHttp(url: string, child: ChildProcess): Promise<void> {
   for (let i = 0; i < 300; i++) {

@@ -16,6 +16,7 @@ import { metric, startGatewayProcess } from '../test/gateway/helpers/gateway-pro
 import { startBareAedes } from './lib/bare-aedes.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
 import { connectDevices, runLoad, type LoadResult } from './lib/mqtt-load.ts'
+import { cpuSeconds } from './lib/proc-stats.ts'
 import { printTable, writeResults, type Row } from './lib/results.ts'
 
 const arg = (name: string, def: number): number => {
@@ -36,12 +37,6 @@ async function idleCost(port: number, pid: number, n: number, prefix: string): P
   const after = rssKiB(pid)
   await Promise.all(clients.map((c) => c.end(5_000)))
   return { connected: clients.length, kibPerConnection: Number(((after - before) / Math.max(1, clients.length)).toFixed(2)) }
-}
-
-/** CPU time (user + system) of a process so far, ms: /proc/<pid>/stat fields 14 and 15, in clock ticks (100/s on Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) * 10
 }
 
 function kafkaProducerPerf(brokers: string, topic: string, records: number): { perSecond: number; p99Ms: number; line: string } {
@@ -67,22 +62,26 @@ interface BrokerWindow {
   rate: () => number
   /** CPU (user + system, all threads) of the broker process per message counted, µs */
   cpuUsPerMessage: () => number
+  /** the broker process's CPU over the window, % of one core (< 100 on a busy machine = CPU-starved) */
+  cpuShare: () => number
 }
 
 /** A broker-side counter (and the broker's CPU time) read as the load's measurement window opens and closes. */
 function brokerRate(read: () => Promise<Sample>, pid?: number): BrokerWindow {
   let a: Sample | undefined
   let b: Sample | undefined
-  const cpu = [0, 0]
+  const cpuS = [0, 0]
+  const cpuUsed = (): number => (pid !== undefined ? (cpuS[1] as number) - (cpuS[0] as number) : 0)
   return {
     edge: async (e) => {
       const i = e === 'start' ? 0 : 1
-      if (pid !== undefined) cpu[i] = cpuMs(pid)
+      if (pid !== undefined) cpuS[i] = cpuSeconds(pid) ?? 0
       if (e === 'start') a = await read()
       else b = await read()
     },
     rate: () => (a && b && b.at > a.at ? Math.round(((b.value - a.value) * 1000) / (b.at - a.at)) : 0),
-    cpuUsPerMessage: () => (a && b && b.value > a.value && pid !== undefined ? Math.round((((cpu[1] as number) - (cpu[0] as number)) * 1000) / (b.value - a.value) * 10) / 10 : 0),
+    cpuUsPerMessage: () => (a && b && b.value > a.value ? Math.round((cpuUsed() * 1e6) / (b.value - a.value) * 10) / 10 : 0),
+    cpuShare: () => (a && b && b.at > a.at ? Math.round((cpuUsed() * 1e5) / (b.at - a.at)) : 0),
   }
 }
 
@@ -154,18 +153,14 @@ export default async function bench(): Promise<void> {
     )
     let g0: LoadResult, g1: LoadResult, gLat: LoadResult, gIdle: { connected: number; kibPerConnection: number }
     const g0Received = brokerRate(async () => ({ value: await metric(gw, 'gateway_messages_received_total'), at: performance.now() }), gw.child.pid as number)
-    const g0Stored = brokerRate(async () => ({ value: await metric(gw, 'gateway_readings_accepted_total'), at: performance.now() }))
+    const accepted = async (): Promise<Sample> => ({ value: await metric(gw, 'gateway_readings_accepted_total'), at: performance.now() })
+    const g0Stored = brokerRate(accepted)
     // CPU per acknowledged QoS 1 message: on a shared, noisy machine the rate depends on how much
     // CPU the gateway was given; its cost per message does much less.
-    const g1Cpu = { cpu: [0, 0], accepted: [0, 0] }
-    const g1Edge = async (edge: 'start' | 'end'): Promise<void> => {
-      const i = edge === 'start' ? 0 : 1
-      g1Cpu.cpu[i] = cpuMs(gw.child.pid as number)
-      g1Cpu.accepted[i] = await metric(gw, 'gateway_readings_accepted_total')
-    }
+    const g1Accepted = brokerRate(accepted, gw.child.pid as number)
     try {
       gIdle = await idleCost(gw.mqttPort, gw.child.pid as number, idle, 'gwidle')
-      g1 = await load(gw.mqttPort, 1, 'gw1', undefined, g1Edge)
+      g1 = await load(gw.mqttPort, 1, 'gw1', undefined, g1Accepted.edge)
       await settled(() => metric(gw, 'gateway_messages_received_total'))
       gLat = await load(gw.mqttPort, 1, 'gwlat', Math.max(1, Math.round(g1.perSecond / 2)))
       await settled(() => metric(gw, 'gateway_messages_received_total'))
@@ -181,9 +176,8 @@ export default async function bench(): Promise<void> {
     const kperf = kafkaProducerPerf(brokers, topics.perf, 300_000)
 
     const ratio = (a: number, b: number): string => (b ? (a / b).toFixed(2) : '-')
-    const g1Accepted = (g1Cpu.accepted[1] as number) - (g1Cpu.accepted[0] as number)
-    const g1UsPerMessage = g1Accepted > 0 ? Math.round((((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) * 1000) / g1Accepted) : 0
-    const g1CpuShare = Math.round(((g1Cpu.cpu[1] as number) - (g1Cpu.cpu[0] as number)) / (durationMs / 100))
+    const g1UsPerMessage = g1Accepted.cpuUsPerMessage()
+    const g1CpuShare = g1Accepted.cpuShare()
     rows.push(
       { figure: 'QoS 0 messages ingested/s (broker side)', mosquitto: mq0Window.rate(), aedes: `${ae0Window.rate()} (${ratio(ae0Window.rate(), mq0Window.rate())}×)`, gateway: g0Received.rate(), ratio: ratio(g0Received.rate(), mq0Window.rate()), target: '≥ 0.50 × mosquitto' },
       { figure: 'QoS 0 broker CPU µs per message (all threads)', mosquitto: mq0Window.cpuUsPerMessage(), aedes: ae0Window.cpuUsPerMessage(), gateway: g0Received.cpuUsPerMessage(), ratio: ratio(g0Received.cpuUsPerMessage(), mq0Window.cpuUsPerMessage()), target: '' },

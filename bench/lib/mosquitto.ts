@@ -2,17 +2,10 @@
 // load generator is pointed at it and at our gateway in one run, so figures read as ratios.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type AddressInfo } from 'node:net'
+import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
+import { freePort } from '../../local-stack/preflight.ts'
 
 export async function startMosquitto(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort()

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { configLeaves } from '../../../config/load-config.ts'
 import { runCli } from '../../../device-sim/cli/run-cli.ts'
 import { SimConfigSchema } from '../../../device-sim/config.ts'
-import { freePort } from '../mqtt/broker-harness.ts'
+import { freePort } from '../../../local-stack/preflight.ts'
 
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = ''

@@ -1,12 +1,9 @@
 // Real brokers for the publishing tests, each on a free port: Aedes in-process and Debian's
 // mosquitto as a child process. A subscriber records everything the broker delivered.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { connect, createServer, type AddressInfo, type Server } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { createServer, type AddressInfo, type Server } from 'node:net'
 import { Aedes } from 'aedes'
 import mqtt from 'mqtt'
+import { startMosquitto as startBenchMosquitto } from '../../../bench/lib/mosquitto.ts'
 
 export interface Broker {
   url: string
@@ -36,43 +33,10 @@ export async function startAedes(password: string): Promise<Broker> {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const port = (s.address() as AddressInfo).port
-  await new Promise<void>((r) => s.close(() => r()))
-  return port
-}
-
+/** Debian's mosquitto: the same starter the benchmarks use, behind this harness's Broker shape. */
 export async function startMosquitto(): Promise<Broker> {
-  const port = await freePort()
-  const dir = mkdtempSync(join(tmpdir(), 'mosq-'))
-  const conf = join(dir, 'mosquitto.conf')
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nmax_queued_messages 100000\n`)
-  const proc: ChildProcess = spawn('/usr/sbin/mosquitto', ['-c', conf], { stdio: 'ignore' })
-  const url = `mqtt://127.0.0.1:${port}`
-  // ready once it accepts TCP (at most 5 s)
-  for (let i = 0; i < 250; i++) {
-    const ok = await new Promise<boolean>((r) => {
-      const s = connect({ host: '127.0.0.1', port }, () => {
-        s.destroy()
-        r(true)
-      })
-      s.once('error', () => r(false))
-    })
-    if (ok) break
-    await new Promise((r) => setTimeout(r, 20))
-  }
-  return {
-    url,
-    clientIds: new Set(),
-    close: async () => {
-      if (proc.exitCode !== null) return
-      const exited = new Promise<void>((r) => proc.once('exit', () => r()))
-      proc.kill('SIGTERM')
-      await exited
-    },
-  }
+  const m = await startBenchMosquitto()
+  return { url: m.url, clientIds: new Set(), close: m.stop }
 }
 
 export interface Recorder {
