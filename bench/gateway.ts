@@ -12,6 +12,7 @@ import mqtt from 'mqtt'
 import { loadConfig } from '../config/load-config.ts'
 import { StackConfig } from '../local-stack/config.ts'
 import { libDir } from '../local-stack/fetch-jars.ts'
+import { createTopicsReady } from '../provision/topic-leaders.ts'
 import { metric, startGatewayProcess } from '../test/gateway/helpers/gateway-process.ts'
 import { startBareAedes } from './lib/bare-aedes.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
@@ -115,7 +116,7 @@ export default async function bench(): Promise<void> {
   const topics = { readings: `bench.readings.${suffix}`, dlq: `bench.dlq.${suffix}`, events: `bench.events.${suffix}`, perf: `bench.perf.${suffix}` }
   const admin = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin()
   await admin.connect()
-  await admin.createTopics({ topics: Object.values(topics).map((topic) => ({ topic, numPartitions: topic === topics.readings || topic === topics.perf ? 6 : 1 })), waitForLeaders: true })
+  await createTopicsReady(admin, Object.values(topics).map((topic) => ({ topic, numPartitions: topic === topics.readings || topic === topics.perf ? 6 : 1 })))
   const load = (port: number, qos: 0 | 1, idPrefix: string, rate?: number, onWindow?: (edge: 'start' | 'end') => Promise<void>): Promise<LoadResult> =>
     runLoad({ port, devices, qos, warmupMs, durationMs, window: 10, idPrefix, ...(rate === undefined ? {} : { rate }), ...(onWindow ? { onWindow } : {}) })
   const rows: Row[] = []

@@ -12,6 +12,7 @@ import { Kafka, logLevel } from 'kafkajs'
 import { loadConfig } from '../config/load-config.ts'
 import { Topics } from '../contracts/topics.ts'
 import { StackConfig } from '../local-stack/config.ts'
+import { createTopicsReady } from '../provision/topic-leaders.ts'
 import { kafkaProducerPerf, type ProducerPerfResult } from './lib/kafka-perf.ts'
 import { LagProbe, type LagSample } from './lib/lag-probe.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
@@ -239,7 +240,7 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
     log(`reference: Kafka ProducerPerformance, ${f.kafkaPerfRecords.toLocaleString('en')} records of ${recordBytes} B, acks=all …`)
     const admin = new Kafka({ clientId: 'bench-pipeline', brokers: stack.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'bench.producer-perf', numPartitions: 6 }], waitForLeaders: true })
+    await createTopicsReady(admin, [{ topic: 'bench.producer-perf', numPartitions: 6 }])
     await admin.disconnect()
     const kafkaPerf: ProducerPerfResult = await kafkaProducerPerf({ cacheDir, brokers: stack.kafkaBrokers, topic: 'bench.producer-perf', records: f.kafkaPerfRecords, recordSize: recordBytes })
 

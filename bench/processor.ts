@@ -17,6 +17,7 @@ import { loadConfig } from '../config/load-config.ts'
 import { provisionSchema } from '../provision/provision.ts'
 import { ProcessorConfig } from '../processor/config.ts'
 import { startProcessor } from '../processor/processor.ts'
+import { createTopicsReady } from '../provision/topic-leaders.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const arg = (argv: string[], name: string, dflt: string): string => {
@@ -47,7 +48,7 @@ async function runOnce(conn: { kafka: KafkaConnection; cassandra: CassandraConne
   const kafka = new Kafka(kafkaClientConfig(conn.kafka, 'bench-processor'))
   const admin = kafka.admin()
   await admin.connect()
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }, { topic: `${topic}.dlq` }, { topic: `${topic}.anomalies` }], waitForLeaders: true })
+  await createTopicsReady(admin, [{ topic, numPartitions: 6 }, { topic: `${topic}.dlq` }, { topic: `${topic}.anomalies` }])
   // 1 reading/s per device, in device time order, starting 3 days ago
   const t0 = Math.floor((Date.now() - 3 * 86_400_000) / 3_600_000) * 3_600_000
   const producer = kafka.producer()

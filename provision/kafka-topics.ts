@@ -2,7 +2,7 @@
 import type { Admin, ITopicConfig } from 'kafkajs'
 import { defaultPartitions, Topics, type TopicName } from '../contracts/topics.ts'
 import type { TopicSettings } from './config.ts'
-import { waitForTopicLeaders } from './topic-leaders.ts'
+import { createTopicsReady } from './topic-leaders.ts'
 
 export interface TopicPlan {
   topic: TopicName
@@ -28,7 +28,6 @@ export async function createTopics(admin: Admin, settings: TopicSettings, plan =
       configEntries: [{ name: 'min.insync.replicas', value: String(Math.min(settings.minInsyncReplicas, settings.replicationFactor)) }],
     }))
   if (missing.length === 0) return []
-  await admin.createTopics({ topics: missing, waitForLeaders: false })
-  await waitForTopicLeaders(admin, missing.map((t) => t.topic))
+  await createTopicsReady(admin, missing)
   return missing.map((t) => t.topic)
 }

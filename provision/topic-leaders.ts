@@ -6,7 +6,7 @@
 // UNKNOWN_TOPIC_OR_PARTITION for a topic the controller has just created — its metadata image has
 // not caught up yet — so provisioning a 3-broker cluster failed now and then although the topics
 // were there a moment later. Here every error counts as "not yet", bounded by a deadline.
-import type { Admin, PartitionMetadata } from 'kafkajs'
+import type { Admin, ITopicConfig, PartitionMetadata } from 'kafkajs'
 
 export class TopicLeadersError extends Error {
   readonly code = 'PROVISION_ERR_NO_LEADERS'
@@ -54,4 +54,14 @@ export async function waitForTopicLeaders(admin: Pick<Admin, 'fetchTopicMetadata
     if (waited >= timeoutMs) throw new TopicLeadersError(topics, waited, last)
     await sleep(intervalMs)
   }
+}
+
+/**
+ * createTopics, then waitForTopicLeaders: what KafkaJS's `waitForLeaders: true` promises, without
+ * its give-up on UNKNOWN_TOPIC_OR_PARTITION. Resolves false when every topic already existed.
+ */
+export async function createTopicsReady(admin: Pick<Admin, 'createTopics' | 'fetchTopicMetadata'>, topics: ITopicConfig[], opts: LeaderWaitOptions = {}): Promise<boolean> {
+  const created = await admin.createTopics({ topics, waitForLeaders: false })
+  await waitForTopicLeaders(admin, topics.map((t) => t.topic), opts)
+  return created
 }

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
+import { createTopicsReady } from '../../provision/topic-leaders.ts'
 import { privateStack } from '../helpers/private-stack.ts'
 
 test('Kafka SIGKILLed and restarted keeps its port and its acknowledged records', { timeout: 180_000 }, async () => {
@@ -11,7 +12,7 @@ test('Kafka SIGKILLed and restarted keeps its port and its acknowledged records'
     const kafka = new Kafka({ clientId: 't', brokers: [stack.endpoints.kafkaBrokers], logLevel: logLevel.NOTHING })
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ topics: [{ topic: 'kept', numPartitions: 1 }], waitForLeaders: true })
+    await createTopicsReady(admin, [{ topic: 'kept', numPartitions: 1 }])
     await admin.disconnect()
     const producer = kafka.producer()
     await producer.connect()

@@ -7,6 +7,7 @@ import { Kafka } from 'kafkajs'
 import { kafkaClientConfig } from '../../config/kafka-connection.ts'
 import { createTopics, topicPlan } from '../../provision/kafka-topics.ts'
 import { Topics } from '../../contracts/topics.ts'
+import { createTopicsReady } from '../../provision/topic-leaders.ts'
 import { stackEnv, uniqueName } from '../helpers/stack-env.ts'
 
 const settings = { readingsPartitions: 6, replicationFactor: 1, minInsyncReplicas: 1 }
@@ -46,7 +47,7 @@ test('produce with acks=all, then a consumer group reads every record once', { t
   const topic = uniqueName('t.roundtrip')
   await admin.connect()
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true })
+    await createTopicsReady(admin, [{ topic, numPartitions: 3 }])
     await producer.connect()
     const sent = Array.from({ length: 300 }, (_, i) => ({ key: `dev-${i % 7}`, value: JSON.stringify({ i }) }))
     await producer.send({ topic, acks: -1, messages: sent })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Admin, PartitionMetadata } from 'kafkajs'
-import { TopicLeadersError, waitForTopicLeaders } from '../../provision/topic-leaders.ts'
+import { createTopicsReady, TopicLeadersError, waitForTopicLeaders } from '../../provision/topic-leaders.ts'
 
 type Answer = Error | Array<{ name: string; partitions: Array<Pick<PartitionMetadata, 'partitionId' | 'leader' | 'isr'>> }>
 
@@ -61,4 +61,17 @@ test('past the deadline it fails with a retriable PROVISION_ERR_NO_LEADERS namin
   assert.equal(err.retriable, true)
   assert.match(err.message, /does not host this topic-partition/)
   assert.equal(admin.calls, 5)
+})
+
+test('createTopicsReady creates without KafkaJS waitForLeaders, then waits itself', async () => {
+  const asked: unknown[] = []
+  const admin = Object.assign(scripted([unknownTopic, [{ name: 'a', partitions: [{ partitionId: 0, leader: 1, isr: [1] }] }]]), {
+    createTopics: async (o: unknown) => {
+      asked.push(o)
+      return true
+    },
+  })
+  assert.equal(await createTopicsReady(admin, [{ topic: 'a' }], clock()), true)
+  assert.deepEqual(asked, [{ topics: [{ topic: 'a' }], waitForLeaders: false }])
+  assert.equal(admin.calls, 2)
 })

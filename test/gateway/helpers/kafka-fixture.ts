@@ -5,6 +5,7 @@ import { Type } from '@sinclair/typebox'
 import { Kafka, type Consumer } from 'kafkajs'
 import { KafkaConnection, kafkaClientConfig } from '../../../config/kafka-connection.ts'
 import { loadConfig } from '../../../config/load-config.ts'
+import { createTopicsReady } from '../../../provision/topic-leaders.ts'
 import { uniqueName } from '../../helpers/stack-env.ts'
 import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
 import { readingKey, type Reading } from '../../../contracts/reading.ts'
@@ -22,10 +23,7 @@ export async function createTestTopics(kafka: Kafka, partitions = 3): Promise<Re
   const admin = kafka.admin()
   try {
     await admin.connect()
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: Object.values(topics).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
-    })
+    await createTopicsReady(admin, Object.values(topics).map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })))
   } catch (err) {
     throw new Error(`Kafka at ${process.env.IOT_KAFKA_BROKERS} is unreachable or refused topic creation: ${(err as Error).message}`)
   } finally {

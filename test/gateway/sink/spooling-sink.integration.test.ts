@@ -16,6 +16,7 @@ import { KafkaSink } from '../../../gateway/sink/kafka-sink.ts'
 import { Spool } from '../../../gateway/sink/spool.ts'
 import { SpoolingSink } from '../../../gateway/sink/spooling-sink.ts'
 import type { Stream } from '../../../gateway/sink/telemetry-sink.ts'
+import { createTopicsReady } from '../../../provision/topic-leaders.ts'
 import { createTestTopics, deleteTestTopics, kafkaFromEnv, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { passwordOf, startTestGateway, type TestGateway } from '../helpers/test-gateway.ts'
 
@@ -60,7 +61,7 @@ describe('spooling sink on the real Kafka', () => {
 
     const admin = kafka.admin()
     await admin.connect()
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic: late.readings, numPartitions: 1, replicationFactor: 1 }] })
+    await createTopicsReady(admin, [{ topic: late.readings, numPartitions: 1, replicationFactor: 1 }])
     await admin.disconnect()
     collector = await TopicCollector.start(kafka, [late.readings])
     const got = await collector.waitFor(late.readings, (v) => v.deviceId === 'dev-1', acked.length, 30_000)

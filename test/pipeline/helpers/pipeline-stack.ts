@@ -16,6 +16,7 @@ import { loadConfig } from '../../../config/load-config.ts'
 import { ProcessorConfig } from '../../../processor/config.ts'
 import { startProcessor, type RunningProcessor } from '../../../processor/processor.ts'
 import { provisionSchema } from '../../../provision/provision.ts'
+import { createTopicsReady } from '../../../provision/topic-leaders.ts'
 import { startGatewayProcess, type GatewayProcess } from '../../gateway/helpers/gateway-process.ts'
 import { stackEnv, uniqueName } from '../../helpers/stack-env.ts'
 
@@ -56,15 +57,12 @@ export async function startPipeline(o: PipelineOptions): Promise<PipelineStack> 
   await admin.connect()
   const base = uniqueName('pipe')
   const topics = { readings: `${base}.readings`, dlq: `${base}.dlq`, anomalies: `${base}.anomalies`, events: `${base}.events` }
-  await admin.createTopics({
-    waitForLeaders: true,
-    topics: [
-      { topic: topics.readings, numPartitions: o.partitions ?? 3 },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.anomalies, numPartitions: 1 },
-      { topic: topics.events, numPartitions: 1 },
-    ],
-  })
+  await createTopicsReady(admin, [
+    { topic: topics.readings, numPartitions: o.partitions ?? 3 },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.anomalies, numPartitions: 1 },
+    { topic: topics.events, numPartitions: 1 },
+  ])
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-'))
   const interval = o.countersIntervalMs ?? 500
   const common = { 'kafka-brokers': env.kafka.brokers.join(','), 'cassandra-contact-points': env.cassandra.contactPoints.join(','), 'cassandra-keyspace': keyspace }

@@ -10,6 +10,7 @@ import { provisionSchema } from '../../../provision/provision.ts'
 import { ProcessorConfig } from '../../../processor/config.ts'
 import { fastReconnect } from '../../../processor/store/fast-reconnect.ts'
 import { utcDay } from '../../../processor/windows/tumbling-window.ts'
+import { createTopicsReady } from '../../../provision/topic-leaders.ts'
 import { uniqueName } from '../../helpers/stack-env.ts'
 import type { Delivery, ExpectedWindow, StreamSpec } from './golden-stream.ts'
 
@@ -35,15 +36,12 @@ export async function fixture(conn: { kafka: KafkaConnection; cassandra: Cassand
   const admin = kafka.admin()
   await admin.connect()
   const topics = { readings: uniqueName('t.readings'), dlq: uniqueName('t.dlq'), anomalies: uniqueName('t.anomalies'), events: uniqueName('t.events') }
-  await admin.createTopics({
-    topics: [
-      { topic: topics.readings, numPartitions: partitions },
-      { topic: topics.dlq, numPartitions: 1 },
-      { topic: topics.anomalies, numPartitions: 1 },
-      { topic: topics.events, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  })
+  await createTopicsReady(admin, [
+    { topic: topics.readings, numPartitions: partitions },
+    { topic: topics.dlq, numPartitions: 1 },
+    { topic: topics.anomalies, numPartitions: 1 },
+    { topic: topics.events, numPartitions: 1 },
+  ])
   return {
     kafka,
     admin,
