@@ -50,8 +50,11 @@ const dayOf = (ms: number): cassandra.types.LocalDate => {
   return lastLocalDate
 }
 
+/** One raw reading (bench/cassandra-batching.ts measures it too). */
+export const RAW_READING_INSERT = `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
 const Q = {
-  raw: `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  raw: RAW_READING_INSERT,
   window: `INSERT INTO window_aggregates (device_id, window_size, day, window_start, metric, count, min, max, mean, stddev, first_event, last_event, expected_count, completeness, late_count, base_count, base_mean, base_m2, base_min, base_max, base_first, base_last, invalid_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   late: `INSERT INTO late_readings (device_id, window_size, window_start, metric, boot, seq, value, event_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   base: `SELECT base_count, base_mean, base_m2, base_min, base_max, base_first, base_last, expected_count FROM window_aggregates WHERE device_id = ? AND window_size = ? AND day = ? AND window_start = ? AND metric = ?`,

@@ -1,0 +1,92 @@
+// `npm run bench -- cassandra-batching [--rows 100000] [--per-mutation 1,4,16,64] [--devices 1000]`
+// Cassandra's CPU per raw reading as a function of how many readings one mutation carries. The
+// processor writes readings_raw in unlogged batches of one partition, (device_id, day), so a
+// mutation holds the readings one device sent within one consumed Kafka batch: ~3–4 in the
+// pipeline benchmark (1,000 devices at 5–8 readings/s each, sub-second batches). Cassandra was the
+// largest CPU share there (bench/results/pipeline.md); this shows how much of it is per mutation
+// rather than per row, which is what a storage-layout decision (issue 7's 20,000/s) turns on.
+// The product's own schema (provisioned into a keyspace of its own, dropped afterwards) and its
+// own INSERT statement; each size gets a warm-up pass first (Cassandra's JIT), then a measured one.
+// CPU is read from /proc for the local stack's Cassandra (`npm run stack:up`); against any other
+// Cassandra only the rate is reported.
+import { Type } from '@sinclair/typebox'
+import cassandra from 'cassandra-driver'
+import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
+import { loadConfig } from '../config/load-config.ts'
+import { StackConfig } from '../local-stack/config.ts'
+import { stackStatus } from '../local-stack/stack.ts'
+import { RAW_READING_INSERT } from '../processor/store/cassandra-store.ts'
+import { provisionSchema } from '../provision/provision.ts'
+import { cpuSeconds } from './lib/proc-stats.ts'
+import { printTable, writeResults, type Row } from './lib/results.ts'
+
+const arg = (argv: string[], name: string, dflt: string): string => {
+  const i = argv.indexOf(`--${name}`)
+  return i === -1 ? dflt : (argv[i + 1] ?? dflt)
+}
+/** requests in flight, as the processor's store limiter allows by default */
+const CONCURRENCY = 32
+
+/** The local stack's Cassandra process when the configured contact point is it; else undefined. */
+async function localCassandraPid(contactPoints: readonly string[]): Promise<number | undefined> {
+  const servers = await stackStatus(loadConfig(StackConfig).stack).catch(() => [])
+  const cass = servers.find((s) => s.server.toLowerCase().startsWith('cassandra') && s.state === 'up')
+  if (!cass?.pid || contactPoints.length !== 1) return undefined
+  const port = Number((contactPoints[0] as string).split(':')[1] ?? 9042)
+  return port === cass.port ? cass.pid : undefined
+}
+
+async function pass(client: cassandra.Client, rows: number, perMutation: number, devices: number, t0: number): Promise<number> {
+  const day = cassandra.types.LocalDate.fromDate(new Date(t0))
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < rows) {
+      const first = next
+      next += perMutation
+      const device = `bench-${String(Math.floor(first / perMutation) % devices).padStart(5, '0')}`
+      const queries = Array.from({ length: perMutation }, (_, k) => ({
+        query: RAW_READING_INSERT,
+        params: [device, day, new Date(t0 + first + k), 1, first + k, new Date(), 'device', 'bme280', 'native', { temperature: 20 + k / 100, humidity: 41.2, pressure: 1012.84 }, 3.9, -61],
+      }))
+      await client.batch(queries, { prepare: true, logged: false })
+    }
+  }
+  const start = performance.now()
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker))
+  return (performance.now() - start) / 1000
+}
+
+export default async function bench(argv: string[]): Promise<void> {
+  const rows = Number(arg(argv, 'rows', '100000'))
+  const sizes = arg(argv, 'per-mutation', '1,4,16,64').split(',').map(Number)
+  const devices = Number(arg(argv, 'devices', '1000'))
+  const { cassandra: conn } = loadConfig(Type.Object({ cassandra: CassandraConnection }), { argv: [] })
+  const keyspace = `bench_batching_${Date.now().toString(36)}`
+  const cass = { ...conn, keyspace }
+  await provisionSchema({ cassandra: cass })
+  const client = createCassandraClient(cass)
+  const pid = await localCassandraPid(conn.contactPoints)
+  const table: Row[] = []
+  try {
+    await client.connect()
+    let t0 = Date.now() - 3_600_000
+    for (const k of sizes) {
+      await pass(client, rows, k, devices, (t0 += 10_000_000)) // warm-up, not measured
+      const cpu0 = pid ? (cpuSeconds(pid) ?? 0) : 0
+      const seconds = await pass(client, rows, k, devices, (t0 += 10_000_000))
+      const cpu = pid ? (cpuSeconds(pid) ?? 0) - cpu0 : 0
+      table.push({
+        'readings per mutation': k,
+        'readings/s': Math.round(rows / seconds),
+        'Cassandra CPU µs per reading': pid ? Math.round((cpu * 1e6) / rows) : '-',
+        'Cassandra CPU µs per mutation': pid ? Math.round((cpu * 1e6 * k) / rows) : '-',
+      })
+    }
+  } finally {
+    await client.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`, [], { prepare: false }).catch(() => {})
+    await client.shutdown()
+  }
+  printTable(table)
+  console.log(`\n${rows.toLocaleString('en')} readings per size into readings_raw, ${devices} devices, ${CONCURRENCY} unlogged single-partition batches in flight${pid ? '' : '; CPU not measured (not the local stack\'s Cassandra)'}`)
+  console.log(`written to ${writeResults('cassandra-batching', { rows, devices, concurrency: CONCURRENCY, cpuMeasured: pid !== undefined, table })}`)
+}
