@@ -10,7 +10,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs'
 import type { DeadLetter } from '../../contracts/dead-letter.ts'
-import type { Reading } from '../../contracts/reading.ts'
 import { UNKNOWN_DEVICE } from '../../contracts/pipeline-counters.ts'
 import { createDurableSender, type DurableSend } from '../../kafka-client/durable-send.ts'
 import type { Rules } from '../anomalies/rules-file.ts'
@@ -61,21 +60,7 @@ interface PartState {
   sought: boolean
   /** devices whose registry row changed since the last checkpoint (written just before it) */
   dirtyDevices: Set<string>
-  /** raw readings processed since the last checkpoint, written just before it (see RAW_FLUSH_ROWS) */
-  pendingRaw: Reading[]
 }
-
-/**
- * Raw readings wait for the partition's next checkpoint (at most checkpointIntervalMs) instead of
- * going out with each consumed batch: the processor writes readings_raw in batches of one
- * partition key, (device_id, day), and Cassandra's cost is largely per such mutation — ~74 µs
- * CPU per reading at 4 readings a mutation, ~46 at 64 (`npm run bench -- cassandra-batching`).
- * One consumed batch holds only the 3–4 readings each device sent within it; a checkpoint
- * interval holds 5 s of them. Still durable before the checkpoint and offset that cover them, so
- * a crash replays and rewrites them (idempotent inserts). Past this many rows a partition writes
- * them at once, which bounds the memory they hold.
- */
-export const RAW_FLUSH_ROWS = 20_000
 
 export class ReadingsConsumer {
   readonly #d: ConsumerDeps
@@ -223,7 +208,6 @@ export class ReadingsConsumer {
       highWatermark: next,
       sought: false,
       dirtyDevices: new Set(),
-      pendingRaw: [],
     }
   }
 
@@ -285,7 +269,6 @@ export class ReadingsConsumer {
         if (handled !== null) resolveOffset(handled)
         ps.lastRecordAt = this.#clock()
         ps.highWatermark = BigInt(batch.highWatermark)
-        this.#deferRaw(ps, fx)
         await this.#durable(fx, dlqKeys, closes)
         if (this.#clock() - ps.lastCheckpointAt >= this.#s.checkpointIntervalMs) await this.#checkpoint(p, ps)
       } catch (err) {
@@ -316,27 +299,14 @@ export class ReadingsConsumer {
     for (const [n, t] of closes) if (n > 0) this.#d.closeToDurable.observe((now - t) / 1_000, n)
   }
 
-  /** Moves the batch's raw readings to the partition's pending ones, unless those are at the bound. */
-  #deferRaw(ps: PartState, fx: Effects): void {
-    if (this.#s.checkpointIntervalMs === 0) return
-    for (const r of fx.raw) ps.pendingRaw.push(r)
-    if (ps.pendingRaw.length >= RAW_FLUSH_ROWS) {
-      fx.raw = ps.pendingRaw
-      ps.pendingRaw = []
-    } else fx.raw = []
-  }
-
   async #checkpoint(p: number, ps: PartState): Promise<void> {
-    if (ps.dirtyDevices.size > 0 || ps.pendingRaw.length > 0) {
+    if (ps.dirtyDevices.size > 0) {
       // The registry row is a function of the state, so writing it once per checkpoint (not per
-      // batch) is enough: it is durable before the offset that produced it is committed. The
-      // same holds for the raw readings held back since the last checkpoint (RAW_FLUSH_ROWS).
+      // batch) is enough: it is durable before the offset that produced it is committed.
       const fx = new Effects()
       ps.proc.deviceRows(fx, ps.dirtyDevices)
-      fx.raw = ps.pendingRaw
       await this.#d.store.apply(fx)
       ps.dirtyDevices.clear()
-      ps.pendingRaw = []
     }
     const state = encodeSnapshot(ps.proc.snapshot())
     await this.#d.store.saveCheckpoint(this.#s.groupId, this.#s.readingsTopic, p, ps.nextOffset.toString(), state, this.#d.instanceId)
