@@ -22,9 +22,9 @@ import { Type } from '@sinclair/typebox'
 import cassandra from 'cassandra-driver'
 import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
 import { KafkaConnection } from '../config/kafka-connection.ts'
-import { loadConfig } from '../config/load-config.ts'
 import { freePort } from '../local-stack/preflight.ts'
 import { provisionSchema } from '../provision/provision.ts'
+import { benchFlags } from './lib/bench-flags.ts'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const BenchConfig = Type.Object({
@@ -162,7 +162,8 @@ await app.listen({ host: '127.0.0.1', port: Number(process.argv[1]) })
 `
 
 export default async function apiBench(argv: string[]): Promise<void> {
-  const cfg = loadConfig(BenchConfig, { argv })
+  const cfg = benchFlags(BenchConfig, argv, 'npm run bench -- api [flags]')
+  if (!cfg) return
   const keyspace = `bench_api_${Date.now().toString(36)}`
   const conn = { ...cfg.cassandra, keyspace }
   const children: ChildProcess[] = []

@@ -17,13 +17,16 @@ import { StackConfig } from '../local-stack/config.ts'
 import { stackStatus } from '../local-stack/stack.ts'
 import { RAW_READING_INSERT } from '../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../provision/provision.ts'
+import { benchFlags } from './lib/bench-flags.ts'
 import { cpuSeconds } from './lib/proc-stats.ts'
 import { printTable, writeResults, type Row } from './lib/results.ts'
 
-const arg = (argv: string[], name: string, dflt: string): string => {
-  const i = argv.indexOf(`--${name}`)
-  return i === -1 ? dflt : (argv[i + 1] ?? dflt)
-}
+const Flags = Type.Object({
+  rows: Type.Integer({ minimum: 1, default: 100_000, description: 'readings written per size (and again as its warm-up)' }),
+  perMutation: Type.Array(Type.Integer({ minimum: 1, maximum: 1_000 }), { minItems: 1, default: [1, 4, 16, 64], description: 'readings per mutation (one unlogged single-partition batch), comma-separated' }),
+  devices: Type.Integer({ minimum: 1, default: 1000, description: 'devices the readings are spread over' }),
+  cassandra: CassandraConnection,
+})
 /** requests in flight, as the processor's store limiter allows by default */
 const CONCURRENCY = 32
 
@@ -57,10 +60,9 @@ async function pass(client: cassandra.Client, rows: number, perMutation: number,
 }
 
 export default async function bench(argv: string[]): Promise<void> {
-  const rows = Number(arg(argv, 'rows', '100000'))
-  const sizes = arg(argv, 'per-mutation', '1,4,16,64').split(',').map(Number)
-  const devices = Number(arg(argv, 'devices', '1000'))
-  const { cassandra: conn } = loadConfig(Type.Object({ cassandra: CassandraConnection }), { argv: [] })
+  const flags = benchFlags(Flags, argv, 'npm run bench -- cassandra-batching [flags]')
+  if (!flags) return
+  const { rows, perMutation: sizes, devices, cassandra: conn } = flags
   const keyspace = `bench_batching_${Date.now().toString(36)}`
   const cass = { ...conn, keyspace }
   await provisionSchema({ cassandra: cass })

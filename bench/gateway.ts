@@ -7,23 +7,28 @@
 // at half the QoS 1 rate; 10,000 idle connections at ≤ 20 KB RSS each.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { Type } from '@sinclair/typebox'
 import { Kafka, logLevel } from 'kafkajs'
 import mqtt from 'mqtt'
+import { KafkaConnection } from '../config/kafka-connection.ts'
 import { loadConfig } from '../config/load-config.ts'
 import { StackConfig } from '../local-stack/config.ts'
 import { libDir } from '../local-stack/fetch-jars.ts'
 import { createTopicsReady } from '../provision/topic-leaders.ts'
 import { metric, startGatewayProcess } from '../test/gateway/helpers/gateway-process.ts'
 import { startBareAedes } from './lib/bare-aedes.ts'
+import { benchFlags } from './lib/bench-flags.ts'
 import { startMosquitto } from './lib/mosquitto.ts'
 import { connectDevices, runLoad, type LoadResult } from './lib/mqtt-load.ts'
 import { cpuSeconds } from './lib/proc-stats.ts'
 import { printTable, writeResults, type Row } from './lib/results.ts'
 
-const arg = (name: string, def: number): number => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i === -1 ? def : Number(process.argv[i + 1])
-}
+const Flags = Type.Object({
+  devices: Type.Integer({ minimum: 1, maximum: 100_000, default: 1000, description: 'MQTT connections of the load generator' }),
+  durationS: Type.Integer({ minimum: 1, maximum: 600, default: 15, description: 'measured seconds per load phase (after a 3 s warm-up)' }),
+  idle: Type.Integer({ minimum: 0, maximum: 100_000, default: 10_000, description: 'idle connections for the RSS-per-connection figure' }),
+  kafka: KafkaConnection,
+})
 
 function rssKiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -106,12 +111,13 @@ async function mosquittoReceivedCounter(port: number): Promise<{ latest: () => S
   return { latest: () => last, close: () => void client.end(true) }
 }
 
-export default async function bench(): Promise<void> {
-  const devices = arg('devices', 1000)
-  const durationMs = arg('duration-s', 15) * 1000
-  const idle = arg('idle', 10_000)
+export default async function bench(argv: string[]): Promise<void> {
+  const flags = benchFlags(Flags, argv, 'npm run bench -- gateway [flags]')
+  if (!flags) return
+  const { devices, idle } = flags
+  const durationMs = flags.durationS * 1000
   const warmupMs = 3_000
-  const brokers = process.env.IOT_KAFKA_BROKERS ?? '127.0.0.1:9092'
+  const brokers = flags.kafka.brokers.join(',')
   const suffix = Date.now().toString(36)
   const topics = { readings: `bench.readings.${suffix}`, dlq: `bench.dlq.${suffix}`, events: `bench.events.${suffix}`, perf: `bench.perf.${suffix}` }
   const admin = new Kafka({ clientId: 'bench', brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin()

@@ -3,6 +3,7 @@
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { ConfigError } from '../config/errors.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const available = readdirSync(here)
@@ -14,4 +15,11 @@ if (!name || !available.includes(name)) {
   process.exit(name ? 2 : 0)
 }
 const mod = (await import(pathToFileURL(join(here, `${name}.ts`)).href)) as { default: (argv: string[]) => Promise<void> }
-await mod.default(rest)
+try {
+  await mod.default(rest)
+} catch (err) {
+  // a bad flag is a usage error: its message lists every problem; a stack trace adds nothing
+  if (!(err instanceof ConfigError)) throw err
+  console.error(err.message)
+  process.exit(2)
+}

@@ -18,14 +18,16 @@ import { provisionSchema } from '../provision/provision.ts'
 import { ProcessorConfig } from '../processor/config.ts'
 import { startProcessor } from '../processor/processor.ts'
 import { createTopicsReady } from '../provision/topic-leaders.ts'
+import { benchFlags } from './lib/bench-flags.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const arg = (argv: string[], name: string, dflt: string): string => {
-  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`))
-  if (i === -1) return dflt
-  const a = argv[i] as string
-  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : (argv[i + 1] ?? dflt)
-}
+const Flags = Type.Object({
+  readings: Type.Integer({ minimum: 1, default: 200_000, description: 'readings produced for the raw-off run (the raw-on run takes at most 100,000)' }),
+  devices: Type.Integer({ minimum: 1, default: 1000, description: 'devices the readings are spread over' }),
+  raw: Type.Union([Type.Literal('both'), Type.Literal('on'), Type.Literal('off')], { default: 'both', description: 'raw storage off, on, or both runs' }),
+  kafka: KafkaConnection,
+  cassandra: CassandraConnection,
+})
 const uid = (): string => `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
 
 interface Row {
@@ -139,14 +141,10 @@ async function runOnce(conn: { kafka: KafkaConnection; cassandra: CassandraConne
 }
 
 export default async function bench(argv: string[]): Promise<void> {
-  if (argv.includes('--help')) {
-    console.log('npm run bench -- processor [--readings 200000] [--devices 1000] [--raw both|on|off]')
-    return
-  }
-  const conn = loadConfig(Type.Object({ kafka: KafkaConnection, cassandra: CassandraConnection }), { argv: [] })
-  const readings = Number(arg(argv, 'readings', '200000'))
-  const devices = Number(arg(argv, 'devices', '1000'))
-  const which = arg(argv, 'raw', 'both')
+  const flags = benchFlags(Flags, argv, 'npm run bench -- processor [flags]')
+  if (!flags) return
+  const { readings, devices, raw: which } = flags
+  const conn = { kafka: flags.kafka, cassandra: flags.cassandra }
   const rows: Row[] = []
   if (which !== 'on') rows.push(await runOnce(conn, false, readings, devices))
   if (which !== 'off') rows.push(await runOnce(conn, true, Math.min(readings, 100_000), devices))
