@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Kafka, logLevel } from 'kafkajs'
 import { createDurableSender } from '../../kafka-client/durable-send.ts'
-import { waitForTopicLeaders } from '../../provision/topic-leaders.ts'
+import { createTopicsReady, waitForTopicLeaders } from '../../provision/topic-leaders.ts'
 import { privateStack } from '../helpers/private-stack.ts'
 
 test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknowledged record', { timeout: 300_000 }, async () => {
@@ -19,9 +19,11 @@ test('3 brokers, RF 3 / min ISR 2: killing the leader mid-stream loses no acknow
     await admin.connect()
     const cluster = await admin.describeCluster()
     assert.equal(cluster.brokers.length, 3)
-    await admin.createTopics({ topics: [{ topic: 'replicated', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }] })
     // A fresh cluster propagates new-topic metadata to each broker with a delay (KafkaJS's own
-    // waitForLeaders gave up on UNKNOWN_TOPIC_OR_PARTITION under CI load); every replica in sync.
+    // waitForLeaders, createTopics' default, gave up on UNKNOWN_TOPIC_OR_PARTITION under CI load);
+    // wait ourselves until every replica is in sync.
+    const topic = { topic: 'replicated', numPartitions: 3, replicationFactor: 3, configEntries: [{ name: 'min.insync.replicas', value: '2' }] }
+    await createTopicsReady(admin, [topic], { minIsr: 3 })
     const parts = (await waitForTopicLeaders(admin, ['replicated'], { minIsr: 3 })).get('replicated') ?? []
     const leader = parts.find((p) => p.partitionId === 0)?.leader as number
     assert.ok(parts.length === 3 && parts.every((p) => p.replicas.length === 3))
