@@ -1,11 +1,13 @@
 // Chooses the delivery mode from configuration: ack-after-Kafka (no spool), or ack-after-Kafka
-// with the fsync'd on-disk spool taking over while Kafka is unreachable.
+// with the fsync'd on-disk spool taking over while Kafka is unreachable. With
+// --delivery-kafka-thread the Kafka producer runs on a thread of its own (same contract).
 import type { Kafka } from 'kafkajs'
 import type { Logger } from 'pino'
 import type { Clock } from '../clock.ts'
 import type { GatewayConfig } from '../config.ts'
 import type { GatewayMetrics } from '../health/gateway-metrics.ts'
 import { KafkaSink } from './kafka-sink.ts'
+import { KafkaWorkerSink } from './kafka-worker-sink.ts'
 import { Spool } from './spool.ts'
 import { SpoolingSink } from './spooling-sink.ts'
 import type { TelemetrySink } from './telemetry-sink.ts'
@@ -21,18 +23,22 @@ export interface CreateSinkDeps {
 export async function createSink(deps: CreateSinkDeps): Promise<TelemetrySink> {
   const { config } = deps
   const d = config.delivery
-  const kafkaSink = new KafkaSink({
-    kafka: deps.kafka,
+  const shared = {
     topics: { readings: config.topics.readings, dlq: config.topics.dlq, events: config.topics.deviceEvents },
-    clock: deps.clock,
     sendTimeoutMs: d.sendTimeoutMs,
     lingerMs: d.lingerMs,
     maxBatchRecords: d.maxBatchRecords,
     maxInFlightBatches: d.maxInFlightBatches,
     maxPendingRecords: config.limits.maxPendingRecords,
     reconnectMs: d.replayRetryMs,
-    ackLatency: deps.metrics.kafkaAckSeconds,
-  })
+  }
+  const kafkaSink = d.kafkaThread
+    ? new KafkaWorkerSink({
+        init: { ...shared, kafka: config.kafka, clientSuffix: 'gateway' },
+        ackLatency: deps.metrics.kafkaAckSeconds,
+        onThreadError: (err) => deps.log.error({ err: err.message }, 'Kafka thread failed: not acknowledging until restart'),
+      })
+    : new KafkaSink({ ...shared, kafka: deps.kafka, clock: deps.clock, ackLatency: deps.metrics.kafkaAckSeconds })
   const up = await kafkaSink.start()
   if (!up) deps.log.warn({ brokers: config.kafka.brokers }, 'Kafka unreachable at start; retrying in the background')
   if (!d.spoolDir) return kafkaSink

@@ -25,7 +25,7 @@ export interface KafkaSinkOptions {
   maxPendingRecords: number
   /** while disconnected, try to (re)connect this often, ms */
   reconnectMs?: number
-  ackLatency?: Histogram
+  ackLatency?: Pick<Histogram, 'observe'>
 }
 
 interface Pending {

@@ -11,10 +11,14 @@ import { assertEveryAckedInKafka } from '../../helpers/invariants.ts'
 import { readingKey, type Reading } from '../../../contracts/reading.ts'
 import type { Stream } from '../../../gateway/sink/telemetry-sink.ts'
 
-export function kafkaFromEnv(): Kafka {
+/** The connection settings of the real Kafka under test (for a sink that builds its own client). */
+export function kafkaConnectionFromEnv(): KafkaConnection {
   if (!process.env.IOT_KAFKA_BROKERS) throw new Error('IOT_KAFKA_BROKERS is not set: run integration tests through npm test, which starts the real Kafka')
-  const { kafka } = loadConfig(Type.Object({ kafka: KafkaConnection }))
-  return new Kafka(kafkaClientConfig(kafka, 'gateway-test'))
+  return loadConfig(Type.Object({ kafka: KafkaConnection })).kafka
+}
+
+export function kafkaFromEnv(): Kafka {
+  return new Kafka(kafkaClientConfig(kafkaConnectionFromEnv(), 'gateway-test'))
 }
 
 export async function createTestTopics(kafka: Kafka, partitions = 3): Promise<Record<Stream, string>> {
