@@ -21,7 +21,7 @@ import { ByteWriter, SLACK } from '../device-sim/engine/byte-writer.ts'
 import { writeTelemetryLine } from '../device-sim/engine/telemetry-line.ts'
 import type { DeviceOutput } from '../device-sim/device/device-spec.ts'
 import { MqttTransport } from '../device-sim/mqtt/mqtt-transport.ts'
-import { startMosquitto } from './lib/mosquitto.ts'
+import { startMosquitto } from '../local-stack/mosquitto-server.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const cfg = (over: Record<string, unknown>): SimConfig => Value.Default(SimConfigSchema, Value.Clone(over)) as SimConfig

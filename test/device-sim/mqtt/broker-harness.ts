@@ -3,7 +3,7 @@
 import { createServer, type AddressInfo, type Server } from 'node:net'
 import { Aedes } from 'aedes'
 import mqtt from 'mqtt'
-import { startMosquitto as startBenchMosquitto } from '../../../bench/lib/mosquitto.ts'
+import { startMosquitto as startBenchMosquitto } from '../../../local-stack/mosquitto-server.ts'
 
 export interface Broker {
   url: string

@@ -1,11 +1,12 @@
-// Debian's mosquitto on a free loopback port, as the MQTT-only reference in benchmarks: the same
-// load generator is pointed at it and at our gateway in one run, so figures read as ratios.
+// Debian's mosquitto on a free loopback port: the MQTT-only reference in benchmarks (the same
+// load generator is pointed at it and at our gateway in one run, so figures read as ratios) and an
+// independent broker for the simulator's tests.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../local-stack/preflight.ts'
+import { freePort } from './preflight.ts'
 
 export async function startMosquitto(): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const port = await freePort()
