@@ -59,7 +59,7 @@ export const GatewayConfig = Type.Object({
     lingerMs: Type.Integer({ minimum: 0, maximum: 1_000, default: 2, description: 'wait to batch records across devices, ms' }),
     maxBatchRecords: Type.Integer({ minimum: 1, default: 2_000, description: 'records per Kafka produce request' }),
     maxInFlightBatches: Type.Integer({ minimum: 1, maximum: 16, default: 4, description: 'concurrent produce requests' }),
-    kafkaThread: Type.Boolean({ default: false, description: 'run the Kafka producer on a thread of its own, off the MQTT event loop: a shorter PUBACK tail near saturation for ~25 % more CPU per reading (bench/README.md)' }),
+    kafkaThread: Type.Boolean({ default: false, description: 'run the Kafka producer on a thread of its own, off the MQTT event loop: a shorter PUBACK tail near saturation for 10–40 % more CPU per reading (bench/README.md)' }),
     spoolDir: Type.String({ default: '', description: 'on-disk spool used while Kafka is unreachable ("" = no spool: stop acking instead)' }),
     spoolMaxBytes: Type.Integer({ minimum: 4_096, default: 268_435_456, description: 'spool size bound, bytes; when full the gateway stops acknowledging' }),
     spoolSegmentBytes: Type.Integer({ minimum: 4_096, default: 16_777_216, description: 'spool segment file size, bytes' }),
