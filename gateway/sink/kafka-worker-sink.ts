@@ -54,7 +54,13 @@ export class KafkaWorkerSink implements TelemetrySink {
       })
       this.#worker.once('error', (err) => this.#fail(err))
       this.#worker.once('exit', (code) => {
-        if (!this.#onClosed) this.#fail(new Error(`Kafka thread exited (code ${code})`))
+        const cause = new Error(`Kafka thread exited (code ${code})`)
+        // An exit while closing ends the close too, even if the thread died before saying 'closed'
+        // (then whatever it still held is failed, never left hanging).
+        if (this.#onClosed) {
+          this.#rejectPending(new AppError('GW_ERR_KAFKA_SEND', cause.message, { cause, retriable: true }))
+          this.#onClosed()
+        } else this.#fail(cause)
         resolve(false)
       })
     })
@@ -116,9 +122,13 @@ export class KafkaWorkerSink implements TelemetrySink {
     if (this.#dead) return
     this.#dead = new AppError('GW_ERR_KAFKA_SEND', `Kafka thread failed: ${cause.message}`, { cause, retriable: true })
     this.#frame = null
-    for (const p of this.#pending.values()) p.reject(this.#dead)
-    this.#pending.clear()
+    this.#rejectPending(this.#dead)
     this.#o.onThreadError?.(cause)
+  }
+
+  #rejectPending(e: AppError): void {
+    for (const p of this.#pending.values()) p.reject(e)
+    this.#pending.clear()
   }
 
   /** Let queued and in-flight sends finish (or time out) in the thread, then stop it. */
