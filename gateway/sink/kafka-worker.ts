@@ -62,8 +62,9 @@ function onWrite(f: Extract<ToWorker, { t: 'write' }>): void {
         schedule()
       },
       (err: unknown) => {
-        const e = err as Error & { code?: string; retriable?: boolean }
-        failed.push({ id, code: isAppError(err) ? err.code : 'GW_ERR_KAFKA_SEND', message: e.message, retriable: isAppError(err) ? err.retriable : true })
+        // KafkaSink fails with coded errors; anything else is a send failure, retriable.
+        const coded = isAppError(err)
+        failed.push({ id, code: coded ? err.code : 'GW_ERR_KAFKA_SEND', message: (err as Error).message, retriable: coded ? err.retriable : true })
         schedule()
       },
     )
