@@ -151,6 +151,7 @@ export async function createGatewayBroker(deps: BrokerDeps): Promise<GatewayBrok
       stream.on('error', () => {})
       const guarded = guardStream(stream, {
         maxPacketBytes: limits.maxPacketBytes,
+        readBatchBytes: limits.readBatchBytes,
         onReject: (v) => {
           metrics.limitHits.inc({ limit: v.reason === 'too_large' ? 'max_packet_size' : 'malformed_length' })
           log.warn({ listener, reason: v.reason, declared: v.declared }, 'packet refused before buffering')

@@ -52,6 +52,7 @@ export const GatewayConfig = Type.Object({
     flapWindowMs: Type.Integer({ minimum: 1_000, default: 60_000, description: 'flap detection window, ms' }),
     flapBanMs: Type.Integer({ minimum: 0, default: 60_000, description: 'how long a flapping device is refused (CONNACK 3), ms; 0 disables' }),
     maxSubscriptions: Type.Integer({ minimum: 0, maximum: 1_000, default: 16, description: 'topic filters per device session (subscription store growth)' }),
+    readBatchBytes: Type.Integer({ minimum: 1_024, maximum: 1_048_576, default: 8_192, description: 'bytes of one connection handed to the MQTT parser at a time; a device has at most about twice this parsed and waiting for Kafka (memory per flooding connection)' }),
     maxPendingRecords: Type.Integer({ minimum: 1, default: 50_000, description: 'records queued for or in flight to Kafka across devices; further writes wait for room, their sockets unread (backpressure)' }),
   }),
   delivery: Type.Object({

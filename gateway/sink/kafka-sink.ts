@@ -91,7 +91,7 @@ export class KafkaSink implements TelemetrySink {
       // Over the bound, a write waits instead of failing: failing a publish disconnects its device
       // (and a QoS 0 burst read in one socket chunk would lose the whole chunk), while waiting only
       // stops reading that socket until Kafka catches up. Memory stays bounded by what aedes has
-      // read: one socket chunk per connection at a time (aedes lib/client.js nextBatch).
+      // parsed: about two read batches per connection (limits/guarded-stream.ts, aedes nextBatch).
       if (this.#waiting.length > 0 || !this.#fits(records.length)) {
         this.#waiting.push(p)
         return

@@ -27,7 +27,7 @@ function readLikeAedes(stream: Duplex): Buffer[] {
 describe('guardStream', () => {
   it('one read(null) returns every chunk pushed before it, not only the first', async () => {
     const socket = new PassThrough()
-    const guarded = guardStream(socket, { maxPacketBytes: 1024, onReject: () => assert.fail('nothing is over the limit') })
+    const guarded = guardStream(socket, { maxPacketBytes: 1024, readBatchBytes: 16_384, onReject: () => assert.fail('nothing is over the limit') })
     const got = readLikeAedes(guarded)
     // one frame per field, written in one tick, as MQTT.js over WebSocket does
     const cuts = [1, 2, 4, 8, 9, 10, 12, 14, connect.length]
@@ -39,7 +39,7 @@ describe('guardStream', () => {
 
   it('a read with an explicit size still returns exactly that many bytes', async () => {
     const socket = new PassThrough()
-    const guarded = guardStream(socket, { maxPacketBytes: 1024, onReject: () => {} })
+    const guarded = guardStream(socket, { maxPacketBytes: 1024, readBatchBytes: 16_384, onReject: () => {} })
     socket.write(connect.subarray(0, 3))
     socket.write(connect.subarray(3))
     await once(guarded, 'readable')
@@ -53,7 +53,7 @@ describe('guardStream', () => {
     const writes: Buffer[] = []
     const write = socket.write.bind(socket) as (c: Buffer, cb?: (e?: Error | null) => void) => boolean
     ;(socket as unknown as { write: typeof write }).write = (c, cb) => (writes.push(Buffer.from(c)), write(c, cb))
-    const guarded = guardStream(socket, { maxPacketBytes: 1024, onReject: () => {} })
+    const guarded = guardStream(socket, { maxPacketBytes: 1024, readBatchBytes: 16_384, onReject: () => {} })
     const puback = mqtt.generate({ cmd: 'puback', messageId: 42 } as mqtt.IPubackPacket)
     await new Promise<void>((resolve, reject) => mqtt.writeToStream({ cmd: 'puback', messageId: 42 } as mqtt.IPubackPacket, guarded) ? resolve() : reject(new Error('no room')))
     await new Promise((r) => setImmediate(r))
@@ -63,11 +63,38 @@ describe('guardStream', () => {
   it('an oversize declaration is refused and nothing reaches the reader', async () => {
     const socket = new PassThrough()
     const verdicts: string[] = []
-    const guarded = guardStream(socket, { maxPacketBytes: 16, onReject: (v) => verdicts.push(v.reason) })
+    const guarded = guardStream(socket, { maxPacketBytes: 16, readBatchBytes: 16_384, onReject: (v) => verdicts.push(v.reason) })
     const got = readLikeAedes(guarded)
     socket.write(mqtt.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(64), qos: 0, retain: false, dup: false } as mqtt.IPublishPacket))
     await once(guarded, 'close')
     assert.deepEqual(verdicts, ['too_large'])
     assert.deepEqual(got, [])
+  })
+})
+
+describe('guardStream read batches', () => {
+  const publish = (bytes: number): Buffer =>
+    mqtt.generate({ cmd: 'publish', topic: 't', payload: Buffer.alloc(bytes, 7), qos: 0, retain: false, dup: false } as mqtt.IPublishPacket)
+
+  it('hands the reader at most about two batches per read, and every byte in order', async () => {
+    const socket = new PassThrough()
+    const guarded = guardStream(socket, { maxPacketBytes: 1024, readBatchBytes: 1024, onReject: () => {} })
+    const got = readLikeAedes(guarded)
+    const input = Buffer.concat(Array.from({ length: 200 }, () => publish(100))) // ~21 KB in one write
+    socket.write(input)
+    await new Promise((r) => setTimeout(r, 50))
+    assert.deepEqual(Buffer.concat(got), input)
+    assert.ok(got.length >= 10, `read in pieces, not all at once (${got.length} reads)`)
+    assert.ok(Math.max(...got.map((b) => b.length)) <= 2 * 1024, `largest read ${Math.max(...got.map((b) => b.length))} B`)
+  })
+
+  it('a packet larger than the batch still arrives whole, and the end of the stream after it', async () => {
+    const socket = new PassThrough()
+    const guarded = guardStream(socket, { maxPacketBytes: 8192, readBatchBytes: 1024, onReject: () => assert.fail('within the packet limit') })
+    const got = readLikeAedes(guarded)
+    const big = publish(5000)
+    socket.end(big)
+    await once(guarded, 'end')
+    assert.deepEqual(Buffer.concat(got), big)
   })
 })
