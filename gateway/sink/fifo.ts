@@ -18,11 +18,6 @@ export class Fifo<T> {
     return this.#items[this.#head]
   }
 
-  /** replace the oldest item in place (the rest of a partly consumed chunk) */
-  replaceHead(item: T): void {
-    if (this.#head < this.#items.length) this.#items[this.#head] = item
-  }
-
   shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined
     const item = this.#items[this.#head]
