@@ -6,10 +6,11 @@
 // Why a batch bound: aedes parses everything one read returns and handles every packet in it at
 // once (lib/client.js enqueue), and each of them stays in memory until its write is durable. A
 // socket read is up to 64 KiB, ~400 QoS 0 readings of a flooding device; across 1,000 devices
-// that was ~450 MB of live heap waiting for Kafka, and the young-generation GC copying it was a
-// quarter of the gateway's CPU (`npm run bench -- gateway`, QoS 0 phase, --trace-gc). Raw bytes
-// waiting here cost one Buffer, not hundreds of parsed packets and records; the threat this names
-// is memory exhaustion by many connections each sending a full socket buffer of tiny publishes.
+// the heap grew to ~450 MB (~220 MB with this bound; the benchmark's QoS 0 phase under
+// --trace-gc). The bound is for memory, not CPU: GC time stayed the same, since every reading
+// lives until Kafka acknowledges it either way. Raw bytes waiting here cost one Buffer, not
+// hundreds of parsed packets and records; the threat this names is memory exhaustion by many
+// connections each sending a full socket buffer of tiny publishes.
 import { Duplex } from 'node:stream'
 import { PacketSizeTracker, type GuardVerdict } from './packet-size-guard.ts'
 
