@@ -1,6 +1,8 @@
 // `npm run gateway`: wires configuration, logger, sink, broker, listeners and the health server.
 // SIGTERM/SIGINT: stop accepting, close sessions, let in-flight Kafka sends finish or time out,
 // flush the producer and the log, exit 0.
+// First: replaces KafkaJS's produce encoding before anything loads kafkajs (see that file).
+import '../kafka-client/install-lean-produce.ts'
 import { Kafka } from 'kafkajs'
 import { createCassandraClient } from '../config/cassandra-connection.ts'
 import { kafkaClientConfig } from '../config/kafka-connection.ts'

@@ -2,6 +2,8 @@
 // here, so encoding records and Kafka's network I/O do not take turns with MQTT on the gateway's
 // event loop. Profiled at 10,000 QoS 1 readings/s, the Kafka path was about a quarter of that
 // loop's busy time, and the PUBACK tail follows how busy the loop is (bench/README.md).
+// First: replaces KafkaJS's produce encoding before anything loads kafkajs (see that file).
+import '../../kafka-client/install-lean-produce.ts'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Kafka } from 'kafkajs'
 import { kafkaClientConfig } from '../../config/kafka-connection.ts'
