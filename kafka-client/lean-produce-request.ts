@@ -70,17 +70,12 @@ const BATCH_HEAD = 8 + 4 + 4 + 1 + 4 + 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4
 const isBytes = (v: unknown): v is Bytes => v === null || typeof v === 'string' || Buffer.isBuffer(v)
 const noHeaders = (h: unknown): boolean => h === undefined || (typeof h === 'object' && h !== null && Object.keys(h).length === 0)
 
+const encodableMessage = (m: ProduceMessage): boolean => m.timestamp == null && noHeaders(m.headers) && (m.key === undefined || isBytes(m.key)) && isBytes(m.value)
+const encodableCompression = (args: ProduceRequestArgs): boolean => args.compression === undefined || args.compression === 0
+
 /** Whether every message has a shape this encoder writes exactly as KafkaJS does. */
 export function leanEncodable(args: ProduceRequestArgs): boolean {
-  if (args.compression !== undefined && args.compression !== 0) return false
-  for (const t of args.topicData) {
-    for (const p of t.partitions) {
-      for (const m of p.messages) {
-        if (m.timestamp != null || !noHeaders(m.headers) || (m.key !== undefined && !isBytes(m.key)) || !isBytes(m.value)) return false
-      }
-    }
-  }
-  return true
+  return encodableCompression(args) && args.topicData.every((t) => t.partitions.every((p) => p.messages.every(encodableMessage)))
 }
 
 // Varints exactly as KafkaJS's Encoder: 32-bit zigzag, `& 0xffffff80` loop (LEB128).
@@ -126,8 +121,9 @@ function writeString(buf: Buffer, at: number, s: string | null, len: number): nu
 /** Record body size: attributes, timestampDelta (always 0: no message carries a timestamp), offsetDelta, key, value, no headers. */
 const recordBodySize = (i: number, keyLen: number, valueLen: number): number => 1 + 1 + sizeOfUVarInt(zigZag(i)) + sizeOfBytes(keyLen) + sizeOfBytes(valueLen) + 1
 
-/** The request body, for messages that pass `leanEncodable`. */
-export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.now()): Buffer {
+/** The request body, or null when a message is not `leanEncodable` (checked while sizing: one pass). */
+export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.now()): Buffer | null {
+  if (!encodableCompression(args)) return null
   const transactionalId = args.transactionalId ?? null
   const producerId = args.producerId === undefined ? Long.fromInt(-1) : args.producerId
   const producerEpoch = args.producerEpoch ?? 0
@@ -145,6 +141,7 @@ export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.n
       size += 4 + 4 + BATCH_HEAD
       for (let i = 0; i < p.messages.length; i++, k += 2) {
         const m = p.messages[i] as ProduceMessage
+        if (!encodableMessage(m)) return null
         const keyLen = (lens[k] = byteLength(m.key as Bytes | undefined))
         const valueLen = (lens[k + 1] = byteLength(m.value as Bytes))
         const body = recordBodySize(i, keyLen, valueLen)
@@ -214,8 +211,8 @@ export function leanProduceRequest(kafkajsV3: ProduceRequestFactory): ProduceReq
       apiName: 'Produce',
       expectResponse: fallback.expectResponse,
       encode: async () => {
-        if (!leanEncodable(args)) return fallback.encode()
         const body = encodeProduceBody(args)
+        if (body === null) return fallback.encode()
         const encoder = new Encoder(0)
         encoder.buf = body
         encoder.offset = body.length
