@@ -24,36 +24,58 @@ export const rejectedCounter = (reason: string): `rejected:${string}` => `reject
 /** Counts that cannot be tied to a device (e.g. an unparseable topic) go under this id. */
 export const UNKNOWN_DEVICE = '?'
 
-/** Cumulative per-device counts of one process. */
+interface Cell {
+  readonly deviceId: string
+  readonly counter: string
+  value: number
+  dirty: boolean
+}
+
+/**
+ * Cumulative per-device counts of one process. `inc` runs for every message the gateway takes, so
+ * a count is a cell found by two map lookups and queued once per flush when it changes: an earlier
+ * version keyed a dirty Set by `${deviceId}\0${counter}`, a string built and hashed per message
+ * (1.8 % of the gateway's CPU in a profile of its benchmark).
+ */
 export class PipelineTally {
-  readonly #counts = new Map<string, Map<string, number>>()
-  readonly #dirty = new Set<string>()
+  readonly #counts = new Map<string, Map<string, Cell>>()
+  #dirty: Cell[] = []
 
   inc(deviceId: string, counter: string, n = 1): void {
     let m = this.#counts.get(deviceId)
     if (!m) this.#counts.set(deviceId, (m = new Map()))
-    m.set(counter, (m.get(counter) ?? 0) + n)
-    this.#dirty.add(`${deviceId}\u0000${counter}`)
+    let cell = m.get(counter)
+    if (!cell) m.set(counter, (cell = { deviceId, counter, value: 0, dirty: false }))
+    cell.value += n
+    this.#markCell(cell)
   }
 
   get(deviceId: string, counter: string): number {
-    return this.#counts.get(deviceId)?.get(counter) ?? 0
+    return this.#counts.get(deviceId)?.get(counter)?.value ?? 0
   }
 
   /** Rows changed since the last call, as [deviceId, counter, value]. */
   takeDirty(): Array<[string, string, number]> {
-    const out: Array<[string, string, number]> = []
-    for (const k of this.#dirty) {
-      const [d, c] = k.split('\u0000') as [string, string]
-      out.push([d, c, this.get(d, c)])
-    }
-    this.#dirty.clear()
+    const out = this.#dirty.map((c): [string, string, number] => {
+      c.dirty = false
+      return [c.deviceId, c.counter, c.value]
+    })
+    this.#dirty = []
     return out
   }
 
   /** Put rows back after a failed flush so the next one writes them. */
   markDirty(rows: Array<[string, string, number]>): void {
-    for (const [d, c] of rows) this.#dirty.add(`${d}\u0000${c}`)
+    for (const [d, c] of rows) {
+      const cell = this.#counts.get(d)?.get(c)
+      if (cell) this.#markCell(cell)
+    }
+  }
+
+  #markCell(cell: Cell): void {
+    if (cell.dirty) return
+    cell.dirty = true
+    this.#dirty.push(cell)
   }
 }
 
