@@ -73,11 +73,6 @@ const noHeaders = (h: unknown): boolean => h === undefined || (typeof h === 'obj
 const encodableMessage = (m: ProduceMessage): boolean => m.timestamp == null && noHeaders(m.headers) && (m.key === undefined || isBytes(m.key)) && isBytes(m.value)
 const encodableCompression = (args: ProduceRequestArgs): boolean => args.compression === undefined || args.compression === 0
 
-/** Whether every message has a shape this encoder writes exactly as KafkaJS does. */
-export function leanEncodable(args: ProduceRequestArgs): boolean {
-  return encodableCompression(args) && args.topicData.every((t) => t.partitions.every((p) => p.messages.every(encodableMessage)))
-}
-
 // Varints exactly as KafkaJS's Encoder: 32-bit zigzag, `& 0xffffff80` loop (LEB128).
 const zigZag = (v: number): number => (v << 1) ^ (v >> 31)
 function sizeOfUVarInt(u: number): number {
@@ -121,17 +116,17 @@ function writeString(buf: Buffer, at: number, s: string | null, len: number): nu
 /** Record body size: attributes, timestampDelta (always 0: no message carries a timestamp), offsetDelta, key, value, no headers. */
 const recordBodySize = (i: number, keyLen: number, valueLen: number): number => 1 + 1 + sizeOfUVarInt(zigZag(i)) + sizeOfBytes(keyLen) + sizeOfBytes(valueLen) + 1
 
-/** The request body, or null when a message is not `leanEncodable` (checked while sizing: one pass). */
+/** The request body, or null when the request has a shape only KafkaJS writes (checked while sizing: one pass). */
 export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.now()): Buffer | null {
   if (!encodableCompression(args)) return null
   const transactionalId = args.transactionalId ?? null
   const producerId = args.producerId === undefined ? Long.fromInt(-1) : args.producerId
   const producerEpoch = args.producerEpoch ?? 0
   const attributes = transactionalId ? TRANSACTIONAL_MASK : 0
-  // Pass 1: sizes (byte lengths kept so strings are measured once).
+  // Pass 1: sizes (key, value and record body lengths kept, so strings are measured once).
   let count = 0
   for (const t of args.topicData) for (const p of t.partitions) count += p.messages.length
-  const lens = new Int32Array(count * 2)
+  const lens = new Int32Array(count * 3)
   const tidLen = transactionalId == null ? 0 : Buffer.byteLength(transactionalId, 'utf8')
   let size = 2 + tidLen + 2 + 4 + 4
   let k = 0
@@ -139,12 +134,12 @@ export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.n
     size += 2 + Buffer.byteLength(t.topic, 'utf8') + 4
     for (const p of t.partitions) {
       size += 4 + 4 + BATCH_HEAD
-      for (let i = 0; i < p.messages.length; i++, k += 2) {
+      for (let i = 0; i < p.messages.length; i++, k += 3) {
         const m = p.messages[i] as ProduceMessage
         if (!encodableMessage(m)) return null
         const keyLen = (lens[k] = byteLength(m.key as Bytes | undefined))
         const valueLen = (lens[k + 1] = byteLength(m.value as Bytes))
-        const body = recordBodySize(i, keyLen, valueLen)
+        const body = (lens[k + 2] = recordBodySize(i, keyLen, valueLen))
         size += sizeOfUVarInt(zigZag(body)) + body
       }
     }
@@ -164,7 +159,8 @@ export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.n
       const sizeAt = at
       at += 4
       const batchStart = at
-      at = writeInt64(buf, at, Long.fromInt(0)) // firstOffset
+      buf.fill(0, at, at + 8) // firstOffset
+      at += 8
       const lengthAt = at
       at += 4
       at = buf.writeInt32BE(0, at) // partitionLeaderEpoch
@@ -180,11 +176,11 @@ export function encodeProduceBody(args: ProduceRequestArgs, now: number = Date.n
       at = buf.writeInt16BE(producerEpoch, at)
       at = buf.writeInt32BE(p.firstSequence === undefined ? 0 : p.firstSequence, at)
       at = buf.writeInt32BE(p.messages.length, at)
-      for (let i = 0; i < p.messages.length; i++, k += 2) {
+      for (let i = 0; i < p.messages.length; i++, k += 3) {
         const m = p.messages[i] as ProduceMessage
         const keyLen = lens[k] as number
         const valueLen = lens[k + 1] as number
-        at = writeUVarInt(buf, at, zigZag(recordBodySize(i, keyLen, valueLen)))
+        at = writeUVarInt(buf, at, zigZag(lens[k + 2] as number))
         buf[at++] = 0 // attributes
         buf[at++] = 0 // timestampDelta: varlong 0
         at = writeUVarInt(buf, at, zigZag(i)) // offsetDelta
