@@ -6,7 +6,7 @@
 // largest CPU share there (bench/results/pipeline.md); this shows how much of it is per mutation
 // rather than per row, which is what a storage-layout decision (issue 7's 20,000/s) turns on.
 // The product's own schema (provisioned into a keyspace of its own, dropped afterwards) and its
-// own INSERT statement; each size gets a warm-up pass first (Cassandra's JIT), then a measured one.
+// own INSERT statement and parameters; each size gets a warm-up pass first (Cassandra's JIT), then a measured one.
 // CPU is read from /proc for the local stack's Cassandra (`npm run stack:up`); against any other
 // Cassandra only the rate is reported.
 import { Type } from '@sinclair/typebox'
@@ -15,7 +15,7 @@ import { CassandraConnection, createCassandraClient } from '../config/cassandra-
 import { loadConfig } from '../config/load-config.ts'
 import { StackConfig } from '../local-stack/config.ts'
 import { stackStatus } from '../local-stack/stack.ts'
-import { RAW_READING_INSERT } from '../processor/store/cassandra-store.ts'
+import { RAW_READING_INSERT, rawParams } from '../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../provision/provision.ts'
 import { benchFlags } from './lib/bench-flags.ts'
 import { cpuSeconds } from './lib/proc-stats.ts'
@@ -40,7 +40,6 @@ async function localCassandraPid(contactPoints: readonly string[]): Promise<numb
 }
 
 async function pass(client: cassandra.Client, rows: number, perMutation: number, devices: number, t0: number): Promise<number> {
-  const day = cassandra.types.LocalDate.fromDate(new Date(t0))
   let next = 0
   const worker = async (): Promise<void> => {
     while (next < rows) {
@@ -49,7 +48,7 @@ async function pass(client: cassandra.Client, rows: number, perMutation: number,
       const device = `bench-${String(Math.floor(first / perMutation) % devices).padStart(5, '0')}`
       const queries = Array.from({ length: perMutation }, (_, k) => ({
         query: RAW_READING_INSERT,
-        params: [device, day, new Date(t0 + first + k), 1, first + k, new Date(), 'device', 'bme280', 'native', { temperature: 20 + k / 100, humidity: 41.2, pressure: 1012.84 }, 3.9, -61],
+        params: rawParams({ deviceId: device, seq: first + k, seqSource: 'device', boot: 1, eventTime: t0 + first + k, receivedAt: Date.now(), timeSource: 'device', sensor: 'bme280', dialect: 'native', metrics: { temperature: 20 + k / 100, humidity: 41.2, pressure: 1012.84 }, battery: 3.9, rssi: -61 }),
       }))
       await client.batch(queries, { prepare: true, logged: false })
     }

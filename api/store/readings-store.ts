@@ -1,28 +1,27 @@
-// Raw readings (cql/001 `readings_raw`, partition (device_id, day), newest first).
+// Raw readings (cql/001 `readings_raw`, partition (device_id, day), newest first), in either of
+// the table's layouts (contracts/raw-reading-row.ts).
+import { RAW_READING_COLUMNS, storedRawReading } from '../../contracts/raw-reading-row.ts'
 import type cassandra from 'cassandra-driver'
 import type { StoredReading } from '../schemas/reading.ts'
 import type { Db } from './db.ts'
 import { localDate, pageAcrossDays, utcDays, type DayPage, type DayPosition } from './day-pager.ts'
-import { iso, isoOrNull, numOrNull, strOrNull } from './row-values.ts'
 
-const Q =
-  'SELECT device_id, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi FROM readings_raw ' +
-  'WHERE device_id = ? AND day = ? AND event_time >= ? AND event_time < ?'
+const Q = `SELECT ${RAW_READING_COLUMNS} FROM readings_raw WHERE device_id = ? AND day = ? AND event_time >= ? AND event_time < ?`
 
-function toReading(r: cassandra.types.Row): StoredReading {
-  const metrics = (r.get('metrics') as Record<string, number> | null) ?? {}
+function toReading(row: cassandra.types.Row): StoredReading {
+  const r = storedRawReading(row)
   return {
-    deviceId: r.get('device_id') as string,
-    eventTime: iso(r.get('event_time')),
-    boot: numOrNull(r.get('boot')) ?? 0,
-    seq: numOrNull(r.get('seq')) ?? 0,
-    receivedAt: isoOrNull(r.get('received_at')),
-    timeSource: strOrNull(r.get('time_source')),
-    sensor: strOrNull(r.get('sensor')),
-    dialect: strOrNull(r.get('dialect')),
-    metrics,
-    battery: numOrNull(r.get('battery')),
-    rssi: numOrNull(r.get('rssi')),
+    deviceId: r.deviceId,
+    eventTime: new Date(r.eventTime).toISOString(),
+    boot: r.boot,
+    seq: r.seq,
+    receivedAt: r.receivedAt === null ? null : new Date(r.receivedAt).toISOString(),
+    timeSource: r.timeSource,
+    sensor: r.sensor,
+    dialect: r.dialect,
+    metrics: r.metrics,
+    battery: r.battery,
+    rssi: r.rssi,
   }
 }
 

@@ -50,8 +50,12 @@ const dayOf = (ms: number): cassandra.types.LocalDate => {
   return lastLocalDate
 }
 
-/** One raw reading (bench/cassandra-batching.ts measures it too). */
-export const RAW_READING_INSERT = `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+/**
+ * One raw reading: typed key columns plus the canonical reading as JSON in one text cell
+ * (cql/003: Cassandra's work follows cells; readers decode with contracts/raw-reading-row.ts).
+ * bench/cassandra-batching.ts measures it too.
+ */
+export const RAW_READING_INSERT = `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, reading) VALUES (?, ?, ?, ?, ?, ?)`
 
 const Q = {
   raw: RAW_READING_INSERT,
@@ -224,11 +228,9 @@ async function settleAll(jobs: Array<Promise<unknown>>): Promise<void> {
   if (failed) throw failed.reason
 }
 
-function rawParams(r: Reading): unknown[] {
-  return [
-    r.deviceId, dayOf(r.eventTime), new Date(r.eventTime), r.boot, Long.fromNumber(r.seq), new Date(r.receivedAt), r.timeSource, r.sensor, r.dialect, r.metrics,
-    r.battery ?? unset, r.rssi ?? unset,
-  ]
+/** Params of RAW_READING_INSERT; exported for bench/cassandra-batching.ts. */
+export function rawParams(r: Reading): unknown[] {
+  return [r.deviceId, dayOf(r.eventTime), new Date(r.eventTime), r.boot, Long.fromNumber(r.seq), JSON.stringify(r)]
 }
 
 function windowParams(w: WindowRow): unknown[] {

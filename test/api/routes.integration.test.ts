@@ -130,6 +130,27 @@ describe('readings', () => {
     assert.equal((await get(`/api/devices/dev-0/readings?cursor=${next}`)).body.items[0].seq, 29)
   })
 
+  test('rows of both readings_raw layouts (typed columns before cql/003, JSON since) are served alike', async () => {
+    const t = t0 + 3 * 3_600_000
+    const metrics = { temperature: 19.5, humidity: 55 }
+    await insertReading(f.client, 'dev-5', t, 2, metrics)
+    await f.client.execute(
+      'INSERT INTO readings_raw (device_id, day, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ['dev-5', new Date(t).toISOString().slice(0, 10), new Date(t - MIN), 1, 1, new Date(t - MIN + 50), 'device', 'bme280', 'native', metrics, 3.9, -60],
+      { prepare: true },
+    )
+    const r = await get(`/api/devices/dev-5/readings?from=${t - DAY}&to=${t + DAY}`)
+    assert.equal(r.status, 200, r.raw)
+    const [json, typed] = r.body.items
+    assert.equal(r.body.items.length, 2)
+    for (const [item, at, seq] of [[json, t, 2], [typed, t - MIN, 1]] as const) {
+      assert.deepEqual(item, {
+        deviceId: 'dev-5', eventTime: new Date(at).toISOString(), boot: 1, seq, receivedAt: new Date(at + 50).toISOString(),
+        timeSource: 'device', sensor: 'bme280', dialect: 'native', metrics, battery: 3.9, rssi: -60,
+      })
+    }
+  })
+
   test('a tampered paging state is a 400, not a 500', async () => {
     const first = (await get(`/api/devices/dev-0/readings?${range}&limit=3`)).body
     const c = JSON.parse(Buffer.from(first.next, 'base64url').toString())

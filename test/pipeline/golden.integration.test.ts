@@ -22,6 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
+import { RAW_READING_COLUMNS, storedRawReading } from '../../contracts/raw-reading-row.ts'
 import { runCli } from '../../device-sim/cli/run-cli.ts'
 import { oracleReadings, oracleWindows, parseNdjson, windowKey, type OracleReading } from './helpers/golden-oracle.ts'
 import { eventually, startPipeline, type PipelineStack } from './helpers/pipeline-stack.ts'
@@ -175,8 +176,8 @@ async function resolveEventTimes(readings: OracleReading[], start: number): Prom
   for (const id of [...new Set(readings.map((r) => r.deviceId))]) {
     const rows: Array<{ eventTime: number; boot: number; seq: number; timeSource: string; metrics: Record<string, number> }> = []
     for (const day of days) {
-      const rs = await s.client.execute('SELECT event_time, boot, seq, time_source, metrics FROM readings_raw WHERE device_id = ? AND day = ?', [id, day], { prepare: true })
-      for (const r of rs.rows) rows.push({ eventTime: (r.get('event_time') as Date).getTime(), boot: r.get('boot') as number, seq: Number(r.get('seq')), timeSource: r.get('time_source') as string, metrics: r.get('metrics') as Record<string, number> })
+      const rs = await s.client.execute(`SELECT ${RAW_READING_COLUMNS} FROM readings_raw WHERE device_id = ? AND day = ?`, [id, day], { prepare: true })
+      for (const r of rs.rows.map(storedRawReading)) rows.push({ eventTime: r.eventTime, boot: r.boot, seq: r.seq, timeSource: r.timeSource as string, metrics: r.metrics })
     }
     const mine = readings.filter((r) => r.deviceId === id)
     assert.equal(rows.length, mine.length, `${id}: one raw row per oracle reading`)

@@ -1,6 +1,7 @@
 // What the pipeline stored, read back from a private Cassandra for the invariant checkers. Whole
 // tables are scanned: the keyspace belongs to one test and holds a few thousand rows.
 import type cassandra from 'cassandra-driver'
+import { RAW_READING_COLUMNS, storedRawReading } from '../../../contracts/raw-reading-row.ts'
 import type { StoredRaw, StoredWindowCount } from '../../helpers/invariants.ts'
 
 async function* rows(client: cassandra.Client, q: string): AsyncGenerator<cassandra.types.Row> {
@@ -14,15 +15,9 @@ async function* rows(client: cassandra.Client, q: string): AsyncGenerator<cassan
 
 export async function readStoredRaw(client: cassandra.Client): Promise<StoredRaw[]> {
   const out: StoredRaw[] = []
-  const q = 'SELECT device_id, boot, seq, event_time, metrics FROM readings_raw'
-  for await (const r of rows(client, q)) {
-    const device = r.get('device_id') as string
-    out.push({
-      device,
-      key: `${device}/${r.get('boot') as number}/${String(r.get('seq'))}`,
-      eventTime: (r.get('event_time') as Date).getTime(),
-      metrics: Object.keys((r.get('metrics') as Record<string, number> | null) ?? {}),
-    })
+  for await (const row of rows(client, `SELECT ${RAW_READING_COLUMNS} FROM readings_raw`)) {
+    const r = storedRawReading(row)
+    out.push({ device: r.deviceId, key: `${r.deviceId}/${r.boot}/${r.seq}`, eventTime: r.eventTime, metrics: Object.keys(r.metrics) })
   }
   return out
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import type cassandra from 'cassandra-driver'
 import { createCassandraClient } from '../../../config/cassandra-connection.ts'
+import { RAW_READING_COLUMNS, storedRawReading } from '../../../contracts/raw-reading-row.ts'
 import type { Reading } from '../../../contracts/reading.ts'
 import { Effects } from '../../../processor/consume/effects.ts'
 import { CassandraStore } from '../../../processor/store/cassandra-store.ts'
@@ -64,8 +65,8 @@ function effects(prefix: string, devices: number, perDevice: number): Effects {
 async function rawRows(device: string): Promise<Array<{ seq: number; temperature: number }>> {
   const out: Array<{ seq: number; temperature: number }> = []
   for (const ms of [t0, t0 + day]) {
-    const rs = await client.execute('SELECT seq, metrics FROM readings_raw WHERE device_id = ? AND day = ?', [device, new Date(ms).toISOString().slice(0, 10)], { prepare: true })
-    for (const r of rs.rows) out.push({ seq: Number(r.get('seq')), temperature: (r.get('metrics') as Record<string, number>).temperature as number })
+    const rs = await client.execute(`SELECT ${RAW_READING_COLUMNS} FROM readings_raw WHERE device_id = ? AND day = ?`, [device, new Date(ms).toISOString().slice(0, 10)], { prepare: true })
+    for (const r of rs.rows.map(storedRawReading)) out.push({ seq: r.seq, temperature: r.metrics.temperature as number })
   }
   return out.sort((a, b) => a.seq - b.seq)
 }
