@@ -12,12 +12,10 @@
 import { Type } from '@sinclair/typebox'
 import cassandra from 'cassandra-driver'
 import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
-import { loadConfig } from '../config/load-config.ts'
-import { StackConfig } from '../local-stack/config.ts'
-import { stackStatus } from '../local-stack/stack.ts'
 import { RAW_READING_INSERT, rawParams } from '../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../provision/provision.ts'
 import { benchFlags } from './lib/bench-flags.ts'
+import { localCassandraPid } from './lib/local-cassandra.ts'
 import { cpuSeconds } from './lib/proc-stats.ts'
 import { printTable, writeResults, type Row } from './lib/results.ts'
 
@@ -29,15 +27,6 @@ const Flags = Type.Object({
 })
 /** requests in flight, as the processor's store limiter allows by default */
 const CONCURRENCY = 32
-
-/** The local stack's Cassandra process when the configured contact point is it; else undefined. */
-async function localCassandraPid(contactPoints: readonly string[]): Promise<number | undefined> {
-  const servers = await stackStatus(loadConfig(StackConfig).stack).catch(() => [])
-  const cass = servers.find((s) => s.server.toLowerCase().startsWith('cassandra') && s.state === 'up')
-  if (!cass?.pid || contactPoints.length !== 1) return undefined
-  const port = Number((contactPoints[0] as string).split(':')[1] ?? 9042)
-  return port === cass.port ? cass.pid : undefined
-}
 
 async function pass(client: cassandra.Client, rows: number, perMutation: number, devices: number, t0: number): Promise<number> {
   let next = 0
