@@ -53,7 +53,7 @@ const dayOf = (ms: number): cassandra.types.LocalDate => {
 /**
  * One raw reading: typed key columns plus the canonical reading as JSON in one text cell
  * (cql/003: Cassandra's work follows cells; readers decode with contracts/raw-reading-row.ts).
- * bench/cassandra-batching.ts measures it too.
+ * The Cassandra benchmarks (bench/cassandra-*.ts) write it too.
  */
 export const RAW_READING_INSERT = `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, reading) VALUES (?, ?, ?, ?, ?, ?)`
 
@@ -228,7 +228,7 @@ async function settleAll(jobs: Array<Promise<unknown>>): Promise<void> {
   if (failed) throw failed.reason
 }
 
-/** Params of RAW_READING_INSERT; exported for bench/cassandra-batching.ts. */
+/** Params of RAW_READING_INSERT; exported for the Cassandra benchmarks (bench/cassandra-*.ts). */
 export function rawParams(r: Reading): unknown[] {
   return [r.deviceId, dayOf(r.eventTime), new Date(r.eventTime), r.boot, Long.fromNumber(r.seq), JSON.stringify(r)]
 }
