@@ -1,6 +1,6 @@
 // Raw readings (cql/001 `readings_raw`, partition (device_id, day), newest first), in either of
-// the table's layouts (contracts/raw-reading-row.ts).
-import { RAW_READING_COLUMNS, storedRawReading } from '../../contracts/raw-reading-row.ts'
+// the table's layouts (raw-reading-row.ts).
+import { RAW_READING_COLUMNS, storedRawReading } from './raw-reading-row.ts'
 import type cassandra from 'cassandra-driver'
 import type { StoredReading } from '../schemas/reading.ts'
 import type { Db } from './db.ts'

@@ -52,7 +52,7 @@ const dayOf = (ms: number): cassandra.types.LocalDate => {
 
 /**
  * One raw reading: typed key columns plus the canonical reading as JSON in one text cell
- * (cql/003: Cassandra's work follows cells; readers decode with contracts/raw-reading-row.ts).
+ * (cql/003: Cassandra's work follows cells; readers decode with api/store/raw-reading-row.ts).
  * The Cassandra benchmarks (bench/cassandra-*.ts) write it too.
  */
 export const RAW_READING_INSERT = `INSERT INTO readings_raw (device_id, day, event_time, boot, seq, reading) VALUES (?, ?, ?, ?, ?, ?)`

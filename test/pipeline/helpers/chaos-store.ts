@@ -1,7 +1,7 @@
 // What the pipeline stored, read back from a private Cassandra for the invariant checkers. Whole
 // tables are scanned: the keyspace belongs to one test and holds a few thousand rows.
 import type cassandra from 'cassandra-driver'
-import { RAW_READING_COLUMNS, storedRawReading } from '../../../contracts/raw-reading-row.ts'
+import { RAW_READING_COLUMNS, storedRawReading } from '../../../api/store/raw-reading-row.ts'
 import type { StoredRaw, StoredWindowCount } from '../../helpers/invariants.ts'
 
 async function* rows(client: cassandra.Client, q: string): AsyncGenerator<cassandra.types.Row> {

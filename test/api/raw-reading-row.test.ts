@@ -2,7 +2,7 @@
 // JSON object degrades to the key columns instead of throwing (one bad row must not fail a page).
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { RAW_READING_COLUMNS, storedRawReading, type RowLike } from '../../contracts/raw-reading-row.ts'
+import { RAW_READING_COLUMNS, storedRawReading, type RowLike } from '../../api/store/raw-reading-row.ts'
 import type { Reading } from '../../contracts/reading.ts'
 
 const row = (cells: Record<string, unknown>): RowLike => ({

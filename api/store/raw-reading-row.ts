@@ -1,8 +1,10 @@
-// One row of `readings_raw` as readers see it, whichever layout wrote it. Since cql/003 the
-// processor stores the canonical reading as JSON in `reading` beside the typed key columns (one
-// cell instead of ~13: Cassandra's cost follows cells); rows written before that have the typed
-// columns of cql/001 and live out their TTL. The key columns are typed in both and authoritative.
-import type { Reading } from './reading.ts'
+// One row of `readings_raw` as readers see it (the API, and the tests' checkers), whichever layout
+// wrote it. Since cql/003 the processor stores the canonical reading as JSON in `reading` beside
+// the typed key columns (one cell instead of ~13: Cassandra's cost follows cells); rows written
+// before that have the typed columns of cql/001 and live out their TTL. The key columns are typed
+// in both and authoritative.
+import type { Reading } from '../../contracts/reading.ts'
+import { numOrNull as num, strOrNull as str } from './row-values.ts'
 
 /** Every column a reader needs for either layout. */
 export const RAW_READING_COLUMNS = 'device_id, event_time, boot, seq, reading, received_at, time_source, sensor, dialect, metrics, battery, rssi'
@@ -28,12 +30,6 @@ export interface RowLike {
   get(column: string): unknown
 }
 
-const num = (v: unknown): number | null => {
-  if (typeof v === 'number') return v
-  if (v !== null && typeof v === 'object' && typeof (v as { toNumber?: unknown }).toNumber === 'function') return (v as { toNumber(): number }).toNumber()
-  return null
-}
-const str = (v: unknown): string | null => (typeof v === 'string' ? v : null)
 const ms = (v: unknown): number | null => (v instanceof Date ? v.getTime() : null)
 
 /**
