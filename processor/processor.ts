@@ -121,6 +121,7 @@ export async function startProcessor(cfg: ProcessorConfig, opts: StartOptions = 
           requests: () => store.requests,
           lag: () => consumer.lag(),
           openWindows: () => consumer.openWindows(),
+          rawPending: () => consumer.rawPending(),
           pausedPartitions: () => consumer.pausedCount,
           closeToDurable,
         }),

@@ -22,6 +22,7 @@ import { Effects } from './effects.ts'
 import { publishEffects } from './kafka-outputs.ts'
 import { PartitionProcessor, type ProcessorOptions, type RecordOutcome } from './partition-processor.ts'
 import type { PipelinePublisher } from './pipeline-publisher.ts'
+import { RawWriteBehind } from './raw-write-behind.ts'
 
 export interface Log {
   debug(obj: object, msg?: string): void
@@ -60,6 +61,8 @@ interface PartState {
   sought: boolean
   /** devices whose registry row changed since the last checkpoint (written just before it) */
   dirtyDevices: Set<string>
+  /** raw readings processed but not yet written (always written before the next checkpoint) */
+  raw: RawWriteBehind
 }
 
 export class ReadingsConsumer {
@@ -118,6 +121,12 @@ export class ReadingsConsumer {
     return n
   }
 
+  rawPending(): number {
+    let n = 0
+    for (const ps of this.#parts.values()) n += ps.raw.size
+    return n
+  }
+
   get pausedCount(): number {
     return this.#paused.size
   }
@@ -153,7 +162,7 @@ export class ReadingsConsumer {
       partitionsConsumedConcurrently: 3,
       eachBatch: (payload) => this.#eachBatch(payload),
     })
-    const tick = Math.max(50, Math.min(1_000, this.#s.checkpointIntervalMs || 1_000, Math.floor(this.#s.idleTimeoutMs / 4)))
+    const tick = Math.max(50, Math.min(1_000, this.#s.checkpointIntervalMs || 1_000, this.#s.rawWriteDelayMs || 1_000, Math.floor(this.#s.idleTimeoutMs / 4)))
     this.#timer = setInterval(() => void this.#tick(), tick)
   }
 
@@ -208,6 +217,7 @@ export class ReadingsConsumer {
       highWatermark: next,
       sought: false,
       dirtyDevices: new Set(),
+      raw: new RawWriteBehind({ delayMs: this.#s.rawWriteDelayMs, maxRows: this.#s.rawWriteMaxRows }),
     }
   }
 
@@ -269,8 +279,11 @@ export class ReadingsConsumer {
         if (handled !== null) resolveOffset(handled)
         ps.lastRecordAt = this.#clock()
         ps.highWatermark = BigInt(batch.highWatermark)
+        ps.raw.add(fx.raw, ps.lastRecordAt)
+        fx.raw = []
         await this.#durable(fx, dlqKeys, closes)
         if (this.#clock() - ps.lastCheckpointAt >= this.#s.checkpointIntervalMs) await this.#checkpoint(p, ps)
+        else if (ps.raw.due(this.#clock())) await this.#flushRaw(ps)
       } catch (err) {
         this.#fail(p, err)
       }
@@ -299,7 +312,15 @@ export class ReadingsConsumer {
     for (const [n, t] of closes) if (n > 0) this.#d.closeToDurable.observe((now - t) / 1_000, n)
   }
 
+  async #flushRaw(ps: PartState): Promise<void> {
+    if (ps.raw.size === 0) return
+    const fx = new Effects()
+    fx.raw = ps.raw.take()
+    await this.#d.store.apply(fx)
+  }
+
   async #checkpoint(p: number, ps: PartState): Promise<void> {
+    await this.#flushRaw(ps)
     if (ps.dirtyDevices.size > 0) {
       // The registry row is a function of the state, so writing it once per checkpoint (not per
       // batch) is enough: it is durable before the offset that produced it is committed.
@@ -358,6 +379,8 @@ export class ReadingsConsumer {
             ps.lastCheckpointAt = now
             await this.#commit(p, ps, ps.checkpointed)
           }
+          // Raw readings of a partition that has gone quiet are not held back past their delay.
+          if (ps.raw.due(this.#clock())) await this.#flushRaw(ps)
         } catch (err) {
           this.#fail(p, err)
         }

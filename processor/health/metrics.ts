@@ -77,6 +77,8 @@ export interface MetricsSource {
   requests?: () => number
   lag: () => Map<number, number>
   openWindows: () => number
+  /** raw readings processed and held back, not yet written (raw-write-behind.ts) */
+  rawPending?: () => number
   pausedPartitions: () => number
   closeToDurable: LatencyHistogram
 }
@@ -107,6 +109,7 @@ export function prometheusText(m: MetricsSource): string {
   out.push('# HELP processor_lag records behind the partition high watermark', '# TYPE processor_lag gauge')
   for (const [p, lag] of m.lag()) out.push(`processor_lag{partition="${p}"} ${lag}`)
   out.push('# HELP processor_open_windows windows waiting for the watermark', '# TYPE processor_open_windows gauge', `processor_open_windows ${m.openWindows()}`)
+  if (m.rawPending) out.push('# HELP processor_raw_pending raw readings held back to be written as fewer mutations (written before the next checkpoint)', '# TYPE processor_raw_pending gauge', `processor_raw_pending ${m.rawPending()}`)
   out.push('# HELP processor_paused_partitions partitions paused until the store is back', '# TYPE processor_paused_partitions gauge', `processor_paused_partitions ${m.pausedPartitions()}`)
   out.push('# HELP processor_window_durable_seconds from a window closing to its row in Cassandra', '# TYPE processor_window_durable_seconds histogram')
   out.push(...m.closeToDurable.lines('processor_window_durable_seconds'))

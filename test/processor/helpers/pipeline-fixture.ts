@@ -196,3 +196,32 @@ export async function settle(f: Fixture, expected: Map<string, ExpectedWindow>, 
   }
   return problems
 }
+
+/**
+ * Raw rows stored for the deliveries' readings against the readings that should be there: one row
+ * per unique (deviceId, seq) — duplicates and poison records store nothing. Counted per
+ * (device, day) partition with COUNT(*), so a row written twice would show as one (the key is the
+ * reading's), and a row lost shows as a shortfall.
+ */
+export async function rawRowCounts(f: Fixture, deliveries: readonly Delivery[]): Promise<{ stored: number; unique: number }> {
+  const readings = deliveries.flatMap((d) => (d.reading ? [d.reading] : []))
+  const unique = new Set(readings.map((r) => `${r.deviceId}/${r.seq}`)).size
+  const partitions = new Set(readings.map((r) => `${r.deviceId}|${utcDay(r.eventTime)}`))
+  let stored = 0
+  for (const p of partitions) {
+    const [device, day] = p.split('|') as [string, string]
+    const rs = await f.client.execute('SELECT COUNT(*) AS n FROM readings_raw WHERE device_id = ? AND day = ?', [device, cassandra.types.LocalDate.fromString(day)], { prepare: true })
+    stored += Number(rs.first()?.get('n'))
+  }
+  return { stored, unique }
+}
+
+/** Waits until every unique reading has its raw row (or the timeout), returning the last counts. */
+export async function settleRaw(f: Fixture, deliveries: readonly Delivery[], timeoutMs: number): Promise<{ stored: number; unique: number }> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const c = await rawRowCounts(f, deliveries)
+    if (c.stored === c.unique || Date.now() >= deadline) return c
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}
