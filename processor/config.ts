@@ -22,12 +22,14 @@ export const ProcessorSettings = Type.Object({
   maxFutureMs: Type.Integer({ minimum: 0, default: 300_000, description: 'readings with eventTime more than this after receivedAt go to the DLQ (5 min)' }),
   defaultReportingIntervalMs: Type.Integer({ minimum: 0, default: 0, description: 'reporting interval for expected counts when neither rules nor the stream give one; 0 = unknown' }),
   rawStorage: Type.Boolean({ default: true, description: 'store raw readings in readings_raw (--no-processor-raw-storage to switch off)' }),
-  // Held back so one device's readings go to Cassandra as one mutation (raw-write-behind.ts):
-  // Cassandra's CPU per raw reading roughly halves from 1 to 16 rows per mutation
-  // (`npm run bench -- cassandra-batching`). Raw rows are always durable before the checkpoint
-  // that passes them, so this adds nothing to what a crash can lose, only to how soon a reading
-  // is listed by GET /api/devices/:id/readings (windows and anomalies are not held back).
-  rawWriteDelayMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 1_000, description: 'longest a raw reading is held back so a device\'s readings are written as one mutation, ms (1 s; 0 = write with each batch)' }),
+  // Held back so one device's readings go to Cassandra as one mutation (raw-write-behind.ts).
+  // Raw rows are always durable before the checkpoint that passes them, so this adds nothing to
+  // what a crash can lose, only to how soon a reading is listed by GET /api/devices/:id/readings
+  // (windows and anomalies are not held back). 5 s, the checkpoint interval: Cassandra's CPU per
+  // reading was 85 µs writing with each batch (two runs), 49–54 at 1 s (two) and 38 at 5 s (one;
+  // `npm run bench -- pipeline --rates 6500 --duration 120s`, 2026-12-06). Metrics agents
+  // hold back longer by default (Telegraf's flush_interval: 10 s).
+  rawWriteDelayMs: Type.Integer({ minimum: 0, maximum: 60_000, default: 5_000, description: 'longest a raw reading is held back so a device\'s readings are written as one mutation, ms (5 s; 0 = write with each batch)' }),
   rawWriteMaxRows: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10_000, description: 'raw readings held back per partition at most before they are written whatever their age' }),
   rawTtlS: Type.Integer({ minimum: 0, default: 2_592_000, description: 'TTL of raw rows, s (30 days; 0 = the table default)' }),
   sessionTimeoutMs: Type.Integer({ minimum: 3_000, maximum: 300_000, default: 30_000, description: 'Kafka group session timeout: how long a dead instance keeps its partitions (30 s)' }),

@@ -56,7 +56,7 @@ test('golden: stored windows, anomalies, DLQ and raw rows equal the oracle', { t
     assert.equal(rs.first()?.get('expected_count'), 60)
     assert.equal(rs.first()?.get('completeness'), Math.min(1, (rs.first()?.get('count') as number) / 60))
 
-    // raw rows: one per unique reading (held back up to the raw write delay, 1 s by default)
+    // raw rows: one per unique reading (held back up to the raw write delay, 5 s by default)
     const raw = await settleRaw(f, deliveries, 15_000)
     assert.equal(raw.stored, raw.unique)
 
