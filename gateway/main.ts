@@ -3,9 +3,7 @@
 // flush the producer and the log, exit 0.
 // First: replaces KafkaJS's produce encoding before anything loads kafkajs (see that file).
 import '../kafka-client/install-lean-produce.ts'
-import { Kafka } from 'kafkajs'
 import { createCassandraClient } from '../config/cassandra-connection.ts'
-import { kafkaClientConfig } from '../config/kafka-connection.ts'
 import { startCounterRunner } from '../contracts/pipeline-counter-runner.ts'
 import { configHelp } from '../config/load-config.ts'
 import { ConfigError } from '../config/errors.ts'
@@ -60,8 +58,7 @@ const counters = config.pipelineCounters
       onFailure: () => metrics.counterFlushFailures.inc(),
     })
   : null
-const kafka = new Kafka(kafkaClientConfig(config.kafka, 'gateway'))
-const sink = await createSink({ kafka, config, clock, metrics, log })
+const sink = await createSink({ config, clock, metrics, log })
 const broker = await createGatewayBroker({ config, credentials, sink, metrics, log, clock })
 let serving = true
 
