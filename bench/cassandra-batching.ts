@@ -12,6 +12,7 @@
 import { Type } from '@sinclair/typebox'
 import cassandra from 'cassandra-driver'
 import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
+import { rawRowOf } from '../processor/consume/effects.ts'
 import { RAW_READING_INSERT, rawParams } from '../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../provision/provision.ts'
 import { benchFlags } from './lib/bench-flags.ts'
@@ -37,7 +38,7 @@ async function pass(client: cassandra.Client, rows: number, perMutation: number,
       const device = `bench-${String(Math.floor(first / perMutation) % devices).padStart(5, '0')}`
       const queries = Array.from({ length: perMutation }, (_, k) => ({
         query: RAW_READING_INSERT,
-        params: rawParams({ deviceId: device, seq: first + k, seqSource: 'device', boot: 1, eventTime: t0 + first + k, receivedAt: Date.now(), timeSource: 'device', sensor: 'bme280', dialect: 'native', metrics: { temperature: 20 + k / 100, humidity: 41.2, pressure: 1012.84 }, battery: 3.9, rssi: -61 }),
+        params: rawParams(rawRowOf({ deviceId: device, seq: first + k, seqSource: 'device', boot: 1, eventTime: t0 + first + k, receivedAt: Date.now(), timeSource: 'device', sensor: 'bme280', dialect: 'native', metrics: { temperature: 20 + k / 100, humidity: 41.2, pressure: 1012.84 }, battery: 3.9, rssi: -61 })),
       }))
       await client.batch(queries, { prepare: true, logged: false })
     }

@@ -14,6 +14,7 @@ import { Type } from '@sinclair/typebox'
 import cassandra from 'cassandra-driver'
 import { CassandraConnection, createCassandraClient } from '../config/cassandra-connection.ts'
 import type { Reading } from '../contracts/reading.ts'
+import { rawRowOf } from '../processor/consume/effects.ts'
 import { RAW_READING_INSERT, rawParams } from '../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../provision/provision.ts'
 import { benchFlags } from './lib/bench-flags.ts'
@@ -40,7 +41,7 @@ const SETTLED_MS = 6_000
 const TYPED_INSERT = 'INSERT INTO readings_raw (device_id, day, event_time, boot, seq, received_at, time_source, sensor, dialect, metrics, battery, rssi) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'
 
 function statement(layout: Layout, r: Reading): { query: string; params: unknown[] } {
-  if (layout === 'json') return { query: RAW_READING_INSERT, params: rawParams(r) }
+  if (layout === 'json') return { query: RAW_READING_INSERT, params: rawParams(rawRowOf(r)) }
   const day = cassandra.types.LocalDate.fromDate(new Date(r.eventTime))
   const params = [r.deviceId, day, new Date(r.eventTime), r.boot, cassandra.types.Long.fromNumber(r.seq), new Date(r.receivedAt), r.timeSource, r.sensor, r.dialect, r.metrics, r.battery, r.rssi]
   return { query: TYPED_INSERT, params }

@@ -155,8 +155,9 @@ export class PartitionProcessor {
   #processValue(value: Buffer | null, fx: Effects): { outcome: RecordOutcome; message?: string; deviceId?: string } {
     this.counters.records++
     let parsed: unknown
+    const text = value ? value.toString('utf8') : ''
     try {
-      parsed = JSON.parse(value ? value.toString('utf8') : '')
+      parsed = JSON.parse(text)
     } catch (err) {
       this.counters.rejected++
       return { outcome: 'PROC_REJECT_UNPARSEABLE', message: (err as Error).message }
@@ -180,14 +181,15 @@ export class PartitionProcessor {
       return { outcome: 'duplicate', deviceId: r.deviceId }
     }
     this.counters.readings++
-    this.#reading(r, fx)
+    this.#reading(r, text, fx)
     return { outcome: 'ok', deviceId: r.deviceId }
   }
 
-  #reading(r: Reading, fx: Effects): void {
+  /** `json` is the record's text: stored as the raw row's reading (effects.ts, RawRow). */
+  #reading(r: Reading, json: string, fx: Effects): void {
     const t = r.eventTime
     const dev = this.#device(r)
-    if (this.opts.rawStorage) fx.raw.push(r)
+    if (this.opts.rawStorage) fx.raw.push({ deviceId: r.deviceId, eventTime: t, boot: r.boot, seq: r.seq, json })
     const silence = silenceSeen(dev.silence, t)
     if (silence?.event === 'close') {
       const after = this.opts.rules.silenceAfterMs() ?? 0

@@ -7,7 +7,7 @@
 // Why it pays: in the pipeline benchmark each fetched batch held about one reading per device, and
 // Cassandra's CPU per reading falls with rows per mutation (`npm run bench -- cassandra-batching`:
 // 47 µs at 1 row, 25 at 4, 21 at 16).
-import type { Reading } from '../../contracts/reading.ts'
+import type { RawRow } from './effects.ts'
 
 export interface RawWriteBehindOptions {
   /** longest a reading waits before its flush is due, ms; 0 = due at once (no holding back) */
@@ -18,7 +18,7 @@ export interface RawWriteBehindOptions {
 
 export class RawWriteBehind {
   readonly #o: RawWriteBehindOptions
-  #rows: Reading[] = []
+  #rows: RawRow[] = []
   #since = 0
 
   constructor(o: RawWriteBehindOptions) {
@@ -29,7 +29,7 @@ export class RawWriteBehind {
     return this.#rows.length
   }
 
-  add(readings: readonly Reading[], now: number): void {
+  add(readings: readonly RawRow[], now: number): void {
     if (readings.length === 0) return
     if (this.#rows.length === 0) this.#since = now
     for (const r of readings) this.#rows.push(r)
@@ -42,7 +42,7 @@ export class RawWriteBehind {
   }
 
   /** Hands the held readings over (the caller writes them) and starts empty. */
-  take(): Reading[] {
+  take(): RawRow[] {
     const rows = this.#rows
     this.#rows = []
     return rows

@@ -3,9 +3,8 @@
 // are deterministic functions of the data, writes bounded by one instance-wide limiter, retriable
 // failures retried with backoff. No now() / uuid() in CQL: a retry writes the same cells.
 import cassandra from 'cassandra-driver'
-import type { Reading } from '../../contracts/reading.ts'
 import { anomalyId, type Anomaly } from '../anomalies/types.ts'
-import type { DeviceRow, Effects, LateReading, WindowRow } from '../consume/effects.ts'
+import type { DeviceRow, Effects, LateReading, RawRow, WindowRow } from '../consume/effects.ts'
 import { ProcError, isRetriable } from '../errors.ts'
 import { addValue, emptyStats, mergeStats, stddevOf, type Stats } from '../windows/aggregate.ts'
 import { utcDay, windowKeyString, type WindowKey } from '../windows/tumbling-window.ts'
@@ -229,8 +228,8 @@ async function settleAll(jobs: Array<Promise<unknown>>): Promise<void> {
 }
 
 /** Params of RAW_READING_INSERT; exported for the Cassandra benchmarks (bench/cassandra-*.ts). */
-export function rawParams(r: Reading): unknown[] {
-  return [r.deviceId, dayOf(r.eventTime), new Date(r.eventTime), r.boot, Long.fromNumber(r.seq), JSON.stringify(r)]
+export function rawParams(r: RawRow): unknown[] {
+  return [r.deviceId, dayOf(r.eventTime), new Date(r.eventTime), r.boot, Long.fromNumber(r.seq), r.json]
 }
 
 function windowParams(w: WindowRow): unknown[] {

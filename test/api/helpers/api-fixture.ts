@@ -8,7 +8,7 @@ import type { Reading } from '../../../contracts/reading.ts'
 import { createCassandraClient } from '../../../config/cassandra-connection.ts'
 import { loadConfig } from '../../../config/load-config.ts'
 import { anomalyId, type Anomaly } from '../../../processor/anomalies/types.ts'
-import { Effects, type DeviceRow } from '../../../processor/consume/effects.ts'
+import { Effects, rawRowOf, type DeviceRow } from '../../../processor/consume/effects.ts'
 import { CassandraStore } from '../../../processor/store/cassandra-store.ts'
 import { provisionSchema } from '../../../provision/provision.ts'
 import { build, type BuildOptions } from '../../../api/app.ts'
@@ -96,7 +96,7 @@ export const reading = (id: string, t: number, seq: number, metrics: Record<stri
 })
 
 export async function insertReading(c: cassandra.Client, id: string, t: number, seq: number, metrics: Record<string, number>): Promise<void> {
-  await writeEffects(c, (fx) => fx.raw.push(reading(id, t, seq, metrics)))
+  await writeEffects(c, (fx) => fx.raw.push(rawRowOf(reading(id, t, seq, metrics))))
 }
 
 /**

@@ -146,6 +146,22 @@ test('poison and future records are rejected with a reason; duplicates are not',
   assert.equal(p.processValue(Buffer.from(JSON.stringify({ ...r, metrics: { temperature: 99 } })), fx).outcome, 'duplicate', 'same (deviceId, boot, seq), whatever the payload')
 })
 
+test('the raw row stores the record as it arrived, which parses back to the reading processed', () => {
+  const p = new PartitionProcessor(opts())
+  const fx = new Effects()
+  // Key order and spacing of another producer: the text is kept, not re-serialised.
+  const text = '{ "metrics": {"temperature": 21.5, "humidity": 40}, "deviceId": "d", "seq": 7, "seqSource": "device", "boot": 2, "eventTime": 1000000, "receivedAt": 1000100, "timeSource": "device", "sensor": "dht22", "dialect": "native" }'
+  assert.equal(p.processValue(Buffer.from(text), fx).outcome, 'ok')
+  assert.equal(fx.raw.length, 1)
+  const row = fx.raw[0]
+  assert.deepEqual({ ...row, json: undefined }, { deviceId: 'd', eventTime: 1_000_000, boot: 2, seq: 7, json: undefined })
+  assert.equal(row?.json, text)
+  assert.deepEqual(JSON.parse(row?.json ?? ''), { deviceId: 'd', seq: 7, seqSource: 'device', boot: 2, eventTime: 1_000_000, receivedAt: 1_000_100, timeSource: 'device', sensor: 'dht22', dialect: 'native', metrics: { temperature: 21.5, humidity: 40 } })
+  // A rejected record stores nothing raw.
+  assert.equal(p.processValue(Buffer.from(text.replace('"dialect"', '"extra": 1, "dialect"')), fx).outcome, 'PROC_REJECT_INVALID')
+  assert.equal(fx.raw.length, 1)
+})
+
 test('an impossible value is never averaged and is counted as invalid in its window', () => {
   const p = new PartitionProcessor({ ...opts(), windowSizesMs: [60_000] })
   const fx = new Effects()

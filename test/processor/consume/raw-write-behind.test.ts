@@ -4,21 +4,22 @@
 // exercised by the processor integrity suites, which SIGKILL a processor with readings held back.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Reading } from '../../../contracts/reading.ts'
+import { rawRowOf, type RawRow } from '../../../processor/consume/effects.ts'
 import { RawWriteBehind } from '../../../processor/consume/raw-write-behind.ts'
 
-const reading = (seq: number): Reading => ({
-  deviceId: 'd1',
-  seq,
-  seqSource: 'device',
-  boot: 0,
-  eventTime: 1_000 + seq,
-  receivedAt: 1_000 + seq,
-  timeSource: 'device',
-  sensor: 'bme280',
-  dialect: 'native',
-  metrics: { temperature: 20 },
-})
+const reading = (seq: number): RawRow =>
+  rawRowOf({
+    deviceId: 'd1',
+    seq,
+    seqSource: 'device',
+    boot: 0,
+    eventTime: 1_000 + seq,
+    receivedAt: 1_000 + seq,
+    timeSource: 'device',
+    sensor: 'bme280',
+    dialect: 'native',
+    metrics: { temperature: 20 },
+  })
 
 test('nothing held is never due', () => {
   const b = new RawWriteBehind({ delayMs: 1_000, maxRows: 10 })

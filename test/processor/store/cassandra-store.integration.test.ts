@@ -7,7 +7,7 @@ import type cassandra from 'cassandra-driver'
 import { createCassandraClient } from '../../../config/cassandra-connection.ts'
 import { RAW_READING_COLUMNS, storedRawReading } from '../../../api/store/raw-reading-row.ts'
 import type { Reading } from '../../../contracts/reading.ts'
-import { Effects } from '../../../processor/consume/effects.ts'
+import { Effects, rawRowOf } from '../../../processor/consume/effects.ts'
 import { CassandraStore } from '../../../processor/store/cassandra-store.ts'
 import { everyNodeHoldsEveryPartition } from '../../../processor/store/replication-scope.ts'
 import { emptyStats, addValue } from '../../../processor/windows/aggregate.ts'
@@ -51,7 +51,7 @@ const reading = (device: string, seq: number): Reading => ({
 function effects(prefix: string, devices: number, perDevice: number): Effects {
   const fx = new Effects()
   for (let d = 0; d < devices; d++) {
-    for (let s = 0; s < perDevice; s++) fx.raw.push(reading(`${prefix}-${d}`, s))
+    for (let s = 0; s < perDevice; s++) fx.raw.push(rawRowOf(reading(`${prefix}-${d}`, s)))
     for (const metric of ['temperature', 'humidity', 'pressure']) {
       const key = { deviceId: `${prefix}-${d}`, metric, sizeMs: 60_000, start: t0 }
       const stats = emptyStats()
