@@ -5,7 +5,9 @@ import assert from 'node:assert/strict'
 import { createServer, type AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { Aedes } from 'aedes'
-import { runLoad } from '../../bench/lib/mqtt-load.ts'
+import { runLoad, temperature } from '../../bench/lib/mqtt-load.ts'
+import { newRateState, rateStep } from '../../processor/anomalies/rate-of-change.ts'
+import { defaultRules } from '../../processor/anomalies/rules-file.ts'
 
 test('each publish goes to its own client id’s topic, whatever order connections complete in', async () => {
   let n = 0
@@ -40,4 +42,22 @@ test('each publish goes to its own client id’s topic, whatever order connectio
     await new Promise<void>((r) => broker.close(() => r()))
     await new Promise<void>((r) => server.close(() => r()))
   }
+})
+
+test('the generated temperature never trips the default rate-of-change rule, even at 100 readings/s per device', () => {
+  const rule = { maxPerMinute: defaultRules.rateOfChange?.temperature?.maxPerMinute as number, severity: 'warning' as const }
+  assert.equal(rule.maxPerMinute, 10)
+  const s = newRateState()
+  const values = new Set<string>()
+  for (let seq = 1; seq <= 5_000; seq++) {
+    const v = temperature(seq)
+    values.add(v)
+    assert.equal(rateStep(rule, s, Number(v), seq * 10), null, `seq ${seq}`)
+  }
+  assert.ok(values.has('20.000') && values.has('21.000') && values.size === 1001, 'a wave over 20.000…21.000, not a constant')
+  // The sawtooth it replaced: +0.01 per reading, back by 0.99 every 100 — an anomaly per wrap.
+  const old = newRateState()
+  let events = 0
+  for (let seq = 1; seq <= 500; seq++) if (rateStep(rule, old, 20 + (seq % 100) / 100, seq * 70)) events++
+  assert.ok(events >= 8, `the old sawtooth at ~14 readings/s per device opened and closed anomalies (${events} events)`)
 })
