@@ -151,7 +151,7 @@ class GuardedStream extends Duplex {
       this.#wanted = false
       this.push(null)
     }
-    if (this.#pendingBytes < this.#budget && !this.#ended && !this.#rejected) this.#socket.resume()
+    if (this.#pendingBytes < this.#budget && !this.#ended) this.#socket.resume()
   }
 
   #takePiece(): Buffer {
