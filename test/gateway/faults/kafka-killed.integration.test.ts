@@ -17,6 +17,7 @@ import { privateStack } from '../../helpers/private-stack.ts'
 import { assertEveryAckedReadingInKafka, TopicCollector } from '../helpers/kafka-fixture.ts'
 import { addDevices, metric, startGatewayProcess } from '../helpers/gateway-process.ts'
 import { startFleet } from '../helpers/qos1-fleet.ts'
+import { waitFor } from '../../helpers/wait-for.ts'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
@@ -50,7 +51,10 @@ test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, n
     assert.ok(duringOutage > 0, 'the spool kept acknowledging while Kafka was down')
     assert.ok(spooled > 0, 'records went through the spool')
     collector = await TopicCollector.start(new Kafka({ brokers: [brokers], logLevel: logLevel.NOTHING }), [Topics.readings])
-    assert.ok((await metric(gw, 'gateway_replayed_records_total')) > 0, 'the spool was replayed into Kafka')
+    // Replay starts once the producer has reconnected to the restarted broker: seconds on a fast
+    // machine, more on a slow one (CI once checked at a single instant and caught it not yet
+    // begun). Bounded like the check after it: a replay that never starts still fails the test.
+    await waitFor('the spool replayed into Kafka (gateway_replayed_records_total > 0)', async () => (await metric(gw as NonNullable<typeof gw>, 'gateway_replayed_records_total')) > 0, 60_000)
     await assertEveryAckedReadingInKafka(collector, Topics.readings, fleet, 60_000)
   } catch (err) {
     // A failure here is worth the gateway's own account: its exit code and last log lines.

@@ -14,6 +14,9 @@ import { createTopicsReady } from '../../../provision/topic-leaders.ts'
 import { uniqueName } from '../../helpers/stack-env.ts'
 import type { Delivery, ExpectedWindow, StreamSpec } from './golden-stream.ts'
 
+/** Re-exported: the processor and pipeline suites have always imported it from here. */
+export { waitFor } from '../../helpers/wait-for.ts'
+
 export interface Fixture {
   kafka: Kafka
   admin: Admin
@@ -164,21 +167,6 @@ export function compareWindows(stored: Map<string, StoredWindow>, expected: Map<
   }
   if (stored.size !== wanted.length) problems.push(`${stored.size} windows stored, ${wanted.length} expected`)
   return problems
-}
-
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs: number, everyMs = 1_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const v = await fn()
-      if (v) return v
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, everyMs))
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`)
 }
 
 /** Waits until the stored windows equal the oracle (or the timeout), returning the last problems. */
