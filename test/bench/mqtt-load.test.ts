@@ -7,7 +7,7 @@ import { test } from 'node:test'
 import { Aedes } from 'aedes'
 import { runLoad, temperature } from '../../bench/lib/mqtt-load.ts'
 import { newRateState, rateStep } from '../../processor/anomalies/rate-of-change.ts'
-import { defaultRules } from '../../processor/anomalies/rules-file.ts'
+import { defaultRules, Rules } from '../../processor/anomalies/rules-file.ts'
 
 test('each publish goes to its own client id’s topic, whatever order connections complete in', async () => {
   let n = 0
@@ -45,7 +45,9 @@ test('each publish goes to its own client id’s topic, whatever order connectio
 })
 
 test('the generated temperature never trips the default rate-of-change rule, even at 100 readings/s per device', () => {
-  const rule = { maxPerMinute: defaultRules.rateOfChange?.temperature?.maxPerMinute as number, severity: 'warning' as const }
+  // The rule exactly as the processor resolves it from its default rules file.
+  const rule = new Rules(defaultRules).rate('temperature')
+  assert.ok(rule)
   assert.equal(rule.maxPerMinute, 10)
   const s = newRateState()
   const values = new Set<string>()

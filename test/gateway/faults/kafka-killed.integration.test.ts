@@ -32,9 +32,9 @@ test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, n
     await provisionTopics({ kafka: kafkaConn, topics: { readingsPartitions: 3, replicationFactor: 1, minInsyncReplicas: 1 } })
     const creds = join(dir, 'devices.json')
     const passwords = await addDevices(creds, ['kk-1', 'kk-2', 'kk-3'])
-    gw = await startGatewayProcess(['--mqtt-port', '0', '--auth-credentials-file', creds, '--delivery-spool-dir', join(dir, 'spool'), '--delivery-send-timeout-ms', '2000'], {
+    const g = (gw = await startGatewayProcess(['--mqtt-port', '0', '--auth-credentials-file', creds, '--delivery-spool-dir', join(dir, 'spool'), '--delivery-send-timeout-ms', '2000'], {
       IOT_KAFKA_BROKERS: brokers,
-    })
+    }))
     const fleet = startFleet(gw.mqttPort, passwords, { ratePerDevice: 10 })
     await sleep(3_000)
     const beforeKill = fleet.acked.size
@@ -54,7 +54,7 @@ test('Kafka SIGKILLed mid-stream: readings spooled and acknowledged, replayed, n
     // Replay starts once the producer has reconnected to the restarted broker: seconds on a fast
     // machine, more on a slow one (CI once checked at a single instant and caught it not yet
     // begun). Bounded like the check after it: a replay that never starts still fails the test.
-    await waitFor('the spool replayed into Kafka (gateway_replayed_records_total > 0)', async () => (await metric(gw as NonNullable<typeof gw>, 'gateway_replayed_records_total')) > 0, 60_000)
+    await waitFor('the spool replayed into Kafka (gateway_replayed_records_total > 0)', async () => (await metric(g, 'gateway_replayed_records_total')) > 0, 60_000)
     await assertEveryAckedReadingInKafka(collector, Topics.readings, fleet, 60_000)
   } catch (err) {
     // A failure here is worth the gateway's own account: its exit code and last log lines.
