@@ -32,3 +32,9 @@ test('cassandra.yaml carries the configured ports and explicit directories', () 
   assert.match(yaml, /seeds: "127\.0\.0\.1:17000"/)
   for (const d of ['data', 'commitlog', 'saved_caches', 'hints', 'cdc_raw']) assert.ok(yaml.includes(`/data/c/${d}`), d)
 })
+
+test('cassandra.yaml flushes memtables at 0.6 of the pool, not the 0.33 default that flushed readings_raw small', () => {
+  const yaml = cassandraYaml('/data/c', 19042, 17000)
+  assert.match(yaml, /^memtable_cleanup_threshold: 0\.6$/m)
+  assert.equal(yaml.match(/^memtable_cleanup_threshold:/gm)?.length, 1)
+})
