@@ -1,0 +1,36 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { serviceNodeFlags } from '../../config/service-node-flags.ts'
+import { demoServices } from '../../demo/services.ts'
+
+const root = join(import.meta.dirname, '..', '..')
+
+test('npm run gateway / processor (and docker-compose, which runs them) pass the services\' Node flags', () => {
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  for (const [service, flags] of Object.entries(serviceNodeFlags)) {
+    assert.ok(flags.length > 0, service)
+    assert.equal(scripts[service], ['tsx', ...flags, `${service}/main.ts`].join(' '), service)
+  }
+})
+
+test('the demo starts the gateway and the processor with their Node flags before the entry point, the API without', () => {
+  const specs = demoServices({ mqtt: 1, api: 2, gatewayHttp: 3, processorHttp: 4 }, {}, { credentialsFile: 'c', fleetFile: 'f', rulesFile: 'r', seed: 1 })
+  for (const spec of specs) {
+    const entry = spec.args.findIndex((a) => a.endsWith('/main.ts'))
+    assert.ok(entry > 0, spec.name)
+    const before = spec.args.slice(0, entry)
+    const flags = serviceNodeFlags[spec.name as keyof typeof serviceNodeFlags] ?? []
+    for (const f of flags) assert.ok(before.includes(f), `${spec.name} ${f}`)
+    if (spec.name === 'api') assert.ok(!before.some((a) => a.startsWith('--max-semi-space-size')), 'api')
+  }
+  assert.deepEqual(specs.filter((s) => s.name in serviceNodeFlags).map((s) => s.name).sort(), ['gateway', 'processor'])
+})
+
+test('a process started with the flags gets the larger young generation', async () => {
+  const { spawnSync } = await import('node:child_process')
+  const probe = "const v8=require('v8');let k=[];for(let i=0;i<3e6;i++){k.push({i});if(k.length>2e5)k=[]}console.log(v8.getHeapSpaceStatistics().find(s=>s.space_name==='new_space').space_size)"
+  const size = (flags: readonly string[]): number => Number(spawnSync(process.execPath, [...flags, '-e', probe], { encoding: 'utf8' }).stdout.trim())
+  assert.ok(size(serviceNodeFlags.gateway) > size([]), 'new space grows past the default')
+})
