@@ -29,7 +29,7 @@ per component, and in the same run Mosquitto (MQTT only) and Kafka's ProducerPer
 ceilings. Writes bench/results/pipeline.json and pipeline.md.
 
   --duration <t>            confirmation run at the best rate (default 5m; 60s with --quick)
-  --warmup <t>              unjudged load at the first rate before the search (default 20s; 10s with --quick)
+  --warmup <t>              unjudged load at the first rate before the search (default 60s; 10s with --quick)
   --step <t>                measured part of each search step (default 20s; 15s with --quick)
   --devices <n>             MQTT connections of the load generator (default 1000)
   --rates <a,b,…>           rates to try, readings/s (default: --start-rate, + --rate-step … up to --max-rate)
@@ -87,7 +87,10 @@ export function parsePipelineFlags(argv: readonly string[]): PipelineFlags {
   const count = (name: string, dflt: number, min: number, max: number): number => parseCount(name, given.get(name) ?? String(dflt), min, max, problems)
   const flags: PipelineFlags = {
     durationMs: time('duration', quick ? '60s' : '5m'),
-    warmupMs: time('warmup', quick ? '10s' : '20s'),
+    // 60 s: the JVMs' JIT compilers still took up to half of Cassandra's and Kafka's CPU two minutes
+    // in, and after 20 s the first step often failed at a rate later steps held (then the bisection
+    // searched below the ceiling, each step starting with the backlog of the one before).
+    warmupMs: time('warmup', quick ? '10s' : '60s'),
     stepMs: time('step', quick ? '15s' : '20s'),
     devices: count('devices', 1000, 1, 20_000),
     rates: [],

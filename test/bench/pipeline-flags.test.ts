@@ -11,10 +11,12 @@ test('defaults: 5 min confirmation, 1000 devices, rates 5,000 … 40,000 in step
   assert.equal(f.rates.length, 15)
   assert.equal(f.latencyWindowMs, 60_000, 'a product window: the benchmark measures the windows users get')
   assert.equal(f.latencyDevices, 20)
+  assert.equal(f.warmupMs, 60_000, 'long enough for the JVMs\' JIT compilers to settle before the first judged step')
 })
 
 test('--quick shortens the confirmation to 60 s; explicit flags still win', () => {
   assert.equal(parsePipelineFlags(['--quick']).durationMs, 60_000)
+  assert.equal(parsePipelineFlags(['--quick']).warmupMs, 10_000)
   assert.equal(parsePipelineFlags(['--quick', '--duration', '2m']).durationMs, 120_000)
   assert.equal(parsePipelineFlags(['--duration=90']).durationMs, 90_000)
 })
