@@ -18,3 +18,9 @@ export const serviceNodeFlags: Readonly<Record<PerReadingService, readonly strin
   gateway: Object.freeze(['--max-semi-space-size=64']),
   processor: Object.freeze(['--max-semi-space-size=64']),
 })
+
+/** The flags for an entry point such as 'gateway/main.ts' (none for services off the per-reading path). */
+export function nodeFlagsFor(entry: string): readonly string[] {
+  const service = entry.split('/')[0] as string
+  return Object.hasOwn(serviceNodeFlags, service) ? serviceNodeFlags[service as PerReadingService] : []
+}

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { serviceNodeFlags } from '../../config/service-node-flags.ts'
+import { nodeFlagsFor, serviceNodeFlags } from '../../config/service-node-flags.ts'
 import { demoServices } from '../../demo/services.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -26,6 +26,13 @@ test('the demo starts the gateway and the processor with their Node flags before
     if (spec.name === 'api') assert.ok(!before.some((a) => a.startsWith('--max-semi-space-size')), 'api')
   }
   assert.deepEqual(specs.filter((s) => s.name in serviceNodeFlags).map((s) => s.name).sort(), ['gateway', 'processor'])
+})
+
+test('nodeFlagsFor: the flags of the service an entry point belongs to, none for the others', () => {
+  assert.deepEqual(nodeFlagsFor('gateway/main.ts'), serviceNodeFlags.gateway)
+  assert.deepEqual(nodeFlagsFor('processor/main.ts'), serviceNodeFlags.processor)
+  assert.deepEqual(nodeFlagsFor('api/main.ts'), [])
+  assert.deepEqual(nodeFlagsFor('toString/main.ts'), [], 'only own keys, never Object.prototype')
 })
 
 test('a process started with the flags gets the larger young generation', async () => {
