@@ -69,8 +69,9 @@ async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, o:
     window: Math.max(10, Math.ceil((2 * o.rate) / f.devices)),
     rate: o.rate,
     idPrefix: o.prefix,
-    // Readings carry their publish time: the window a reading falls in, and so the moment a
-    // window can close, is set by the publish, not by when a busy gateway got to it.
+    // Readings carry the time they were due (a sensor's sampling instant, at or before the
+    // publish): the window a reading falls in, and so the moment a window can close, is set by
+    // the device, not by when a busy gateway got to it.
     stampTime: true,
     onProgress: (p) => backlog.push(p.outstanding),
     onWindow: async (edge) => {

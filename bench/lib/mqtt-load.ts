@@ -17,7 +17,11 @@ export interface LoadOptions {
   idPrefix: string
   /** called as the measurement window opens and closes (broker-side counters are read here) */
   onWindow?: (edge: 'start' | 'end') => Promise<void>
-  /** put the publish time in the payload (`ts`, epoch ms), so event time = publish time */
+  /**
+   * put the reading's time in the payload (`ts`, epoch ms): open loop, the time the publish was due
+   * (the device's sampling instant; it is published then or, if the generator ran late, after);
+   * closed loop, the publish time
+   */
   stampTime?: boolean
   /** called every second with PUBACKs so far and publishes still unacknowledged (backlog) */
   onProgress?: (p: { acked: number; outstanding: number }) => void
@@ -77,8 +81,8 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
  * events/s at 14,000 readings/s, each a Kafka record, a Cassandra row and a live-stream event) and
  * at 17 readings/s per device kept one open all the time. Steps of 0.001 stay under the rule up to
  * 166 evenly spaced readings/s per device, so the benchmark measures readings, not an anomaly
- * storm a real fleet does not send. (Readings stamped milliseconds apart still trip it: a ticker
- * that fires very late can give one device two publishes in one tick, on an overloaded machine.)
+ * storm a real fleet does not send. Readings stamped milliseconds apart would still trip it, which
+ * is why the open loop stamps each reading with the time it was due, not the time it went out.
  */
 export const temperature = (seq: number): string => {
   const k = seq % 2000
@@ -99,12 +103,12 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const outstanding = new Array<number>(clients.length).fill(0)
   const seqs = new Array<number>(clients.length).fill(0)
 
-  const publishOne = (i: number): void => {
+  const publishOne = (i: number, dueEpochMs?: number): void => {
     const c = clients[i] as LeanMqttClient
     const seq = ++seqs[i]!
     outstanding[i]!++
     const t0 = performance.now()
-    const ts = o.stampTime ? `"ts":${Date.now()},` : ''
+    const ts = o.stampTime ? `"ts":${dueEpochMs ?? Date.now()},` : ''
     const payload = `{"seq":${seq},${ts}"sensor":"bme280","temperature":${temperature(seq)},"humidity":41.2,"pressure":1012.84}`
     c.publish(topics[i] as string, payload, o.qos, false, (err) => {
       outstanding[i]!--
@@ -126,24 +130,34 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   if (o.rate === undefined) {
     for (let i = 0; i < clients.length; i++) for (let w = 0; w < o.window; w++) publishOne(i)
   } else {
-    // Open loop: every 10 ms issue the publishes due, round-robin over devices with room.
-    let credit = 0
-    let last = performance.now()
+    // Open loop on a schedule: publish n (0, 1, 2, …) is due at start + n / rate; every 10 ms the
+    // ticker issues those due, round-robin over devices with room, each stamped with its due time.
+    // Counted from the time elapsed, not per tick: on a busy machine the timer fires late, and a
+    // per-tick credit would quietly offer less than the rate asked for. Stamped with the due time,
+    // not the send time: after a stall the ticker catches up in one burst, and send-time stamps
+    // gave one device two readings a few ms apart — a rate of change of 10-12 °C/min from a
+    // 0.001 °C step, so the processor's default rule opened an anomaly: 87,000 of them in the first
+    // four minutes of a 20,000/s pipeline run, Cassandra taking 427 anomaly writes/s against
+    // readings_raw's 383 (batched) mutations/s (system_views.local_write_latency). Due times keep a device's
+    // readings one round apart (devices / rate), as a sensor sampling on its own clock would be,
+    // whenever its readings reach the gateway; and latency measured from them includes any delay of
+    // the generator itself (never less than from the send).
+    const rate = o.rate
+    const startPerf = performance.now()
+    const startEpoch = Date.now()
+    let issued = 0
     let cursor = 0
     ticker = setInterval(() => {
-      // From the time elapsed, not per tick: on a busy machine the timer fires late, and a
-      // per-tick credit would quietly offer less than the rate asked for.
-      const now = performance.now()
+      const due = Math.floor(((performance.now() - startPerf) * rate) / 1000)
       // At most 1 s owed: while every device is at its window the debt would otherwise grow
-      // into one huge burst once PUBACKs resume.
-      credit = Math.min(o.rate as number, credit + ((o.rate as number) * (now - last)) / 1000)
-      last = now
+      // into one huge burst once PUBACKs resume (what is skipped is never sent).
+      if (due - issued > rate) issued = due - rate
       let spins = 0
-      while (credit >= 1 && spins < clients.length) {
+      while (issued < due && spins < clients.length) {
         const i = cursor++ % clients.length
         if ((outstanding[i] as number) < o.window && clients[i]?.isConnected) {
-          publishOne(i)
-          credit--
+          publishOne(i, startEpoch + Math.floor((issued * 1000) / rate))
+          issued++
           spins = 0
         } else spins++
       }

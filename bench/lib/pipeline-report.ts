@@ -115,7 +115,7 @@ export function pipelineMarkdown(r: PipelineReport): string {
     `Run ${r.startedAt.toISOString()}, \`npm run bench -- pipeline${r.argv.length ? ` ${r.argv.join(' ')}` : ''}\`. Machine: ${cpus().length} cores (${r.cpuModel}), ` +
       `${Math.round(totalmem() / 2 ** 30)} GiB RAM, Node ${process.version}, load average at the end ${l1?.toFixed(1)} / ${l5?.toFixed(1)} (1 / 5 min). ` +
       'Everything on this one machine over loopback: Kafka, Cassandra (a private instance on free ports, default heaps 512 MiB / 1 GiB), ' +
-      `gateway, processor, API and the load generator (${r.flags.devices} MQTT connections, QoS 1, native JSON stamped with its publish time, up to 2 s of publishes in flight each).`,
+      `gateway, processor, API and the load generator (${r.flags.devices} MQTT connections, QoS 1, native JSON stamped with the time its publish was due, up to 2 s of publishes in flight each).`,
     '',
     summary,
     '',
@@ -137,7 +137,7 @@ export function pipelineMarkdown(r: PipelineReport): string {
         : `Latency: the processor runs with an extra ${r.flags.latencyWindowMs / 1000} s window next to the product's 1 min and 1 h (for every device: more rows to write), and `) +
       `${r.flags.latencyDevices} devices' windows are polled through \`GET /api/devices/:id/windows\` every 200 ms (API read cache on, as users get it). ` +
       `A window closes once a reading stamped ${r.allowedLatenessMs / 1000} s (the allowed lateness) after its end has been processed; ` +
-      'readings carry their publish time (\`ts\`), so "window end + lateness → first seen in the API" is the time from the publish of the first reading ' +
+      'readings carry the time their publish was due (\`ts\`; sent then, or later if the load generator ran late), so "window end + lateness → first seen in the API" is the time from the (due) publish of the first reading ' +
       'that can close the window to the window being served. Ratios to the ceilings use the confirmation run\'s acknowledged rate. References run in the same invocation with the pipeline idle.',
     '',
   ].join('\n')

@@ -1,10 +1,11 @@
 // Publish → window visible through the API, by polling GET /api/devices/:id/windows for a few
 // sampled devices, as a dashboard would. A window [start, end) closes when a partition's watermark
 // (max event time − allowed lateness) passes its end, i.e. once a reading stamped at or after
-// end + lateness has been processed. The load generator stamps each reading with its publish time
-// (`ts`, the event time), on this machine's clock. So for every window first seen at `seenAt`,
-// `seenAt − (end + lateness)` is the time from the publish of the first reading that can close the
-// window to the window being served by the API: gateway, Kafka, processor, Cassandra and the API
+// end + lateness has been processed. The load generator stamps each reading with the time its
+// publish was due (`ts`, the event time; it is published then, or later if the generator ran late),
+// on this machine's clock. So for every window first seen at `seenAt`, `seenAt − (end + lateness)`
+// is the time from the (due) publish of the first reading that can close the window to the window
+// being served by the API: gateway, Kafka, processor, Cassandra and the API
 // (with its read cache, as users get it). The wait for the window to end and for the
 // lateness is by design and is reported separately, not hidden in this figure.
 

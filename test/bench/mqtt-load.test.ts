@@ -63,3 +63,45 @@ test('the generated temperature never trips the default rate-of-change rule, eve
   for (let seq = 1; seq <= 500; seq++) if (rateStep(rule, old, 20 + (seq % 100) / 100, seq * 70)) events++
   assert.ok(events >= 8, `the old sawtooth at ~14 readings/s per device opened and closed anomalies (${events} events)`)
 })
+
+test('open loop: each device’s readings are stamped one round apart, even when the generator stalls and catches up', async () => {
+  const devices = 20
+  const rate = 400 // one reading per device every devices / rate = 50 ms
+  const stamps = new Map<string, number[]>()
+  let future = 0
+  const broker = await Aedes.createBroker({
+    authorizePublish: (client, packet, done) => {
+      const { ts } = JSON.parse(String(packet.payload)) as { ts: number }
+      if (ts > Date.now()) future++
+      const id = client?.id ?? ''
+      stamps.set(id, [...(stamps.get(id) ?? []), ts])
+      done(null)
+    },
+  })
+  const server = createServer(broker.handle)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  // A 250 ms stall of the whole process: the ticker then owes 100 publishes, 5 per device, which
+  // it sends in one burst; stamped with the send time they were 0-1 ms apart.
+  const stall = setTimeout(() => {
+    const until = performance.now() + 250
+    while (performance.now() < until);
+  }, 400)
+  try {
+    const res = await runLoad({ port: (server.address() as AddressInfo).port, devices, qos: 1, warmupMs: 100, durationMs: 900, window: 50, rate, idPrefix: 'sched', stampTime: true })
+    assert.equal(res.connected, devices)
+    assert.equal(future, 0, 'no reading is stamped later than it arrives')
+    let gaps = 0
+    for (const [id, ts] of stamps) {
+      for (let k = 1; k < ts.length; k++) {
+        const gap = (ts[k] as number) - (ts[k - 1] as number)
+        assert.ok(gap >= 49 && gap <= 51, `${id}: readings ${k - 1} and ${k} stamped ${gap} ms apart`)
+        gaps++
+      }
+    }
+    assert.ok(gaps >= devices * 15, `${gaps} gaps checked`)
+  } finally {
+    clearTimeout(stall)
+    await new Promise<void>((r) => broker.close(() => r()))
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+})
