@@ -82,7 +82,8 @@ const percentile = (sorted: number[], p: number): number => sorted[Math.min(sort
  * at 17 readings/s per device kept one open all the time. Steps of 0.001 stay under the rule up to
  * 166 evenly spaced readings/s per device, so the benchmark measures readings, not an anomaly
  * storm a real fleet does not send. Readings stamped milliseconds apart would still trip it, which
- * is why the open loop stamps each reading with the time it was due, not the time it went out.
+ * is why the open loop stamps each reading with the time it was due and keeps a device's readings
+ * at least half a round apart.
  */
 export const temperature = (seq: number): string => {
   const k = seq % 2000
@@ -133,16 +134,19 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     // Open loop on a schedule: publish n (0, 1, 2, …) is due at start + n / rate; every 10 ms the
     // ticker issues those due, round-robin over devices with room, each stamped with its due time.
     // Counted from the time elapsed, not per tick: on a busy machine the timer fires late, and a
-    // per-tick credit would quietly offer less than the rate asked for. Stamped with the due time,
-    // not the send time: after a stall the ticker catches up in one burst, and send-time stamps
-    // gave one device two readings a few ms apart — a rate of change of 10-12 °C/min from a
-    // 0.001 °C step, so the processor's default rule opened an anomaly: 87,000 of them in the first
-    // four minutes of a 20,000/s pipeline run, Cassandra taking 427 anomaly writes/s against
-    // readings_raw's 383 (batched) mutations/s (system_views.local_write_latency). Due times keep a device's
-    // readings one round apart (devices / rate), as a sensor sampling on its own clock would be,
-    // whenever its readings reach the gateway; and latency measured from them includes any delay of
-    // the generator itself (never less than from the send).
+    // per-tick credit would quietly offer less than the rate asked for.
+    // Stamped with the due time, not the send time, and never two readings of one device closer
+    // than half a round (devices / rate / 2): with send-time stamps, the burst that catches up
+    // after a stall, or the devices left with room while others wait for PUBACKs, gave one device
+    // readings a few ms apart — 10-12 °C/min from a 0.001 °C step, so the processor's default
+    // rate-of-change rule opened an anomaly: 87,000 of them in the first four minutes of a
+    // 20,000/s pipeline run, Cassandra taking 427 anomaly writes/s against readings_raw's 383
+    // (batched) mutations/s (system_views.local_write_latency). A sensor samples on its own clock,
+    // whenever its readings reach the gateway; and latency measured from the due time includes any
+    // delay of the generator itself (never less than from the send).
     const rate = o.rate
+    const minGapMs = (clients.length * 1000) / rate / 2
+    const lastDueMs = new Array<number>(clients.length).fill(-Infinity)
     const startPerf = performance.now()
     const startEpoch = Date.now()
     let issued = 0
@@ -155,8 +159,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
       let spins = 0
       while (issued < due && spins < clients.length) {
         const i = cursor++ % clients.length
-        if ((outstanding[i] as number) < o.window && clients[i]?.isConnected) {
-          publishOne(i, startEpoch + Math.floor((issued * 1000) / rate))
+        const dueMs = startEpoch + Math.floor((issued * 1000) / rate)
+        if ((outstanding[i] as number) < o.window && dueMs - (lastDueMs[i] as number) >= minGapMs && clients[i]?.isConnected) {
+          lastDueMs[i] = dueMs
+          publishOne(i, dueMs)
           issued++
           spins = 0
         } else spins++

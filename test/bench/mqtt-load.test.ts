@@ -105,3 +105,39 @@ test('open loop: each device’s readings are stamped one round apart, even when
     await new Promise<void>((r) => server.close(() => r()))
   }
 })
+
+test('open loop: devices with room take the publishes of devices waiting for PUBACKs, but never two readings closer than half a round', async () => {
+  const devices = 20
+  const rate = 400 // a round = devices / rate = 50 ms; half a round = 25 ms
+  const stamps = new Map<string, number[]>()
+  const broker = await Aedes.createBroker({
+    authorizePublish: (client, packet, done) => {
+      const id = client?.id ?? ''
+      stamps.set(id, [...(stamps.get(id) ?? []), (JSON.parse(String(packet.payload)) as { ts: number }).ts])
+      // three devices in four wait 300 ms for each PUBACK, so with a window of 2 they are mostly
+      // full, and the fourth is offered up to four times its share
+      if (Number(id.slice(-2)) % 4 !== 1) setTimeout(() => done(null), 300)
+      else done(null)
+    },
+  })
+  const server = createServer(broker.handle)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  try {
+    const res = await runLoad({ port: (server.address() as AddressInfo).port, devices, qos: 1, warmupMs: 100, durationMs: 900, window: 2, rate, idPrefix: 'room', stampTime: true })
+    assert.equal(res.connected, devices)
+    let minGap = Infinity
+    let shortGaps = 0
+    for (const [, ts] of stamps) {
+      for (let k = 1; k < ts.length; k++) {
+        const gap = (ts[k] as number) - (ts[k - 1] as number)
+        minGap = Math.min(minGap, gap)
+        if (gap < 50) shortGaps++
+      }
+    }
+    assert.ok(minGap >= 25, `two readings of one device stamped ${minGap} ms apart`)
+    assert.ok(shortGaps > 0, 'devices with room published more often than once a round')
+  } finally {
+    await new Promise<void>((r) => broker.close(() => r()))
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+})
