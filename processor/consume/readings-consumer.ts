@@ -1,7 +1,8 @@
 // The kafkajs consumer-group side: batches go through the partition's PartitionProcessor, their
-// effects are made durable, and only then — at most every checkpointIntervalMs — the partition's
-// state is checkpointed to Cassandra and its offset committed (autoCommit off, eachBatch with
-// manual commits). The checkpoint, not the Kafka commit, is authoritative: a partition's new owner
+// effects are written behind consumption (writes-behind.ts), and at most every
+// checkpointIntervalMs — once every write started before it is durable — the partition's state is
+// checkpointed to Cassandra and its offset committed (autoCommit off, eachBatch with manual
+// commits). The checkpoint, not the Kafka commit, is authoritative: a partition's new owner
 // (after a crash, restart or rebalance) loads it and replays the records after it, skipping any
 // record below it. When Cassandra (or Kafka, for the DLQ/anomaly topics) fails past the retries,
 // the partition is paused, its in-memory state is dropped, readiness turns false, and a recovery
@@ -18,11 +19,16 @@ import type { LatencyHistogram, ProcessorCounters } from '../health/metrics.ts'
 import { decodeSnapshot, encodeSnapshot } from '../offsets/checkpoint-codec.ts'
 import { PartitionLock } from '../offsets/partition-lock.ts'
 import type { CassandraStore } from '../store/cassandra-store.ts'
-import { Effects } from './effects.ts'
+import { Effects, type RawRow } from './effects.ts'
 import { publishEffects } from './kafka-outputs.ts'
 import { PartitionProcessor, type ProcessorOptions, type RecordOutcome } from './partition-processor.ts'
+import { PartitionPipelineCounts } from './pipeline-counts.ts'
 import type { PipelinePublisher } from './pipeline-publisher.ts'
 import { RawWriteBehind } from './raw-write-behind.ts'
+import { WritesBehind } from './writes-behind.ts'
+
+/** Writes of one partition in flight at most before its consumption waits (writes-behind.ts). */
+const MAX_WRITES_IN_FLIGHT = 8
 
 export interface Log {
   debug(obj: object, msg?: string): void
@@ -63,6 +69,10 @@ interface PartState {
   dirtyDevices: Set<string>
   /** raw readings processed but not yet written (always written before the next checkpoint) */
   raw: RawWriteBehind
+  /** effects, raw rows and checkpoints being written; a checkpoint waits for all before it */
+  writes: WritesBehind
+  /** a checkpoint is being written: the next one starts after it */
+  checkpointing: boolean
 }
 
 export class ReadingsConsumer {
@@ -174,7 +184,11 @@ export class ReadingsConsumer {
     await Promise.all(
       [...this.#parts].map(([p, ps]) =>
         this.#lock.run(p, async () => {
-          if (this.#parts.get(p) === ps && ps.nextOffset > ps.checkpointed) await this.#checkpoint(p, ps).catch(() => {})
+          if (this.#parts.get(p) !== ps) return
+          await ps.writes.settled().catch(() => {})
+          if (ps.writes.failure || ps.nextOffset <= ps.checkpointed) return
+          await this.#checkpoint(p, ps).catch(() => {})
+          await ps.writes.settled().catch(() => {})
         }),
       ),
     )
@@ -218,6 +232,8 @@ export class ReadingsConsumer {
       sought: false,
       dirtyDevices: new Set(),
       raw: new RawWriteBehind({ delayMs: this.#s.rawWriteDelayMs, maxRows: this.#s.rawWriteMaxRows }),
+      writes: new WritesBehind(MAX_WRITES_IN_FLIGHT),
+      checkpointing: false,
     }
   }
 
@@ -229,6 +245,7 @@ export class ReadingsConsumer {
       try {
         let ps = this.#parts.get(p)
         if (!ps) this.#parts.set(p, (ps = await this.#load(p)))
+        if (ps.writes.failure) throw ps.writes.failure.err
         const first = BigInt((batch.messages[0] as KafkaMessage).offset)
         if (first > ps.nextOffset) {
           if (!ps.sought) {
@@ -281,7 +298,7 @@ export class ReadingsConsumer {
         ps.highWatermark = BigInt(batch.highWatermark)
         ps.raw.add(fx.raw, ps.lastRecordAt)
         fx.raw = []
-        await this.#durable(fx, dlqKeys, closes)
+        if (fx.size > 0) await ps.writes.add(() => this.#durable(fx, dlqKeys, closes))
         if (this.#clock() - ps.lastCheckpointAt >= this.#s.checkpointIntervalMs) await this.#checkpoint(p, ps)
         else if (ps.raw.due(this.#clock())) await this.#flushRaw(ps)
       } catch (err) {
@@ -303,7 +320,6 @@ export class ReadingsConsumer {
   }
 
   async #durable(fx: Effects, dlqKeys: Array<string | null>, closes: Array<[number, number]>): Promise<void> {
-    if (fx.size === 0) return
     await Promise.all([
       this.#d.store.apply(fx),
       publishEffects(this.#send, { dlqTopic: this.#s.dlqTopic, anomaliesTopic: this.#s.anomaliesTopic }, fx, dlqKeys),
@@ -312,31 +328,66 @@ export class ReadingsConsumer {
     for (const [n, t] of closes) if (n > 0) this.#d.closeToDurable.observe((now - t) / 1_000, n)
   }
 
+  /** Starts writing the held raw rows (behind consumption; the next checkpoint waits for them). */
   async #flushRaw(ps: PartState): Promise<void> {
     if (ps.raw.size === 0) return
+    const rows = ps.raw.take()
+    await ps.writes.add(() => this.#writeRaw(rows))
+  }
+
+  async #writeRaw(rows: RawRow[]): Promise<void> {
+    if (rows.length === 0) return
     const fx = new Effects()
-    fx.raw = ps.raw.take()
+    fx.raw = rows
     await this.#d.store.apply(fx)
   }
 
-  async #checkpoint(p: number, ps: PartState): Promise<void> {
-    await this.#flushRaw(ps)
+  /**
+   * Starts the checkpoint of everything processed so far and returns once it is under way; it is
+   * written behind consumption. What it saves is taken now (offset, state, counts, held raw rows,
+   * changed registry rows); it is saved only after every write started before it succeeded, then
+   * the offset is committed. One at a time per partition: while one is being written, a call
+   * starts none (the next due one follows), unless `now` — then it waits for that one first.
+   */
+  async #checkpoint(p: number, ps: PartState, now = false): Promise<void> {
+    if (ps.checkpointing) {
+      if (!now) return
+      await ps.writes.settled().catch(() => {})
+      if (ps.writes.failure) return
+    }
+    ps.checkpointing = true
+    ps.lastCheckpointAt = this.#clock()
+    const offset = ps.nextOffset
+    const rows = ps.raw.take()
+    const registry = new Effects()
     if (ps.dirtyDevices.size > 0) {
       // The registry row is a function of the state, so writing it once per checkpoint (not per
       // batch) is enough: it is durable before the offset that produced it is committed.
-      const fx = new Effects()
-      ps.proc.deviceRows(fx, ps.dirtyDevices)
-      await this.#d.store.apply(fx)
+      ps.proc.deviceRows(registry, ps.dirtyDevices)
       ps.dirtyDevices.clear()
     }
     const state = encodeSnapshot(ps.proc.snapshot())
-    await this.#d.store.saveCheckpoint(this.#s.groupId, this.#s.readingsTopic, p, ps.nextOffset.toString(), state, this.#d.instanceId)
-    ps.checkpointed = ps.nextOffset
-    ps.lastCheckpointAt = this.#clock()
-    // Only now: every count in this snapshot is durable and will never be replayed.
-    this.#d.pipeline?.publish(p, ps.proc.pipeline)
-    this.#d.counters.checkpoints++
-    await this.#commit(p, ps, ps.nextOffset)
+    const counts = new PartitionPipelineCounts(ps.proc.pipeline.toJSON())
+    const before = ps.writes.settled()
+    before.catch(() => {}) // reported through ps.writes.failure; the checkpoint below is not saved
+    await ps.writes.add(async () => {
+      try {
+        await before
+        await this.#writeRaw(rows)
+        if (registry.size > 0) await this.#d.store.apply(registry)
+        // Paused or given to another owner meanwhile: its state was dropped, nothing to save.
+        if (this.#parts.get(p) !== ps) return
+        await this.#d.store.saveCheckpoint(this.#s.groupId, this.#s.readingsTopic, p, offset.toString(), state, this.#d.instanceId)
+        if (this.#parts.get(p) !== ps) return
+        ps.checkpointed = offset
+        // Only now: every count in this snapshot is durable and will never be replayed.
+        this.#d.pipeline?.publish(p, counts)
+        this.#d.counters.checkpoints++
+        await this.#commit(p, ps, offset)
+      } finally {
+        ps.checkpointing = false
+      }
+    })
   }
 
   /** Kafka's committed offset follows the checkpoint (monitoring and a faster start for the next owner). */
@@ -358,15 +409,16 @@ export class ReadingsConsumer {
       await this.#lock.run(p, async () => {
         if (this.#parts.get(p) !== ps || this.#paused.has(p) || this.#stopping) return
         try {
+          if (ps.writes.failure) throw ps.writes.failure.err
           const now = this.#clock()
           if (now - ps.lastIdleAt >= this.#s.idleTimeoutMs) {
             ps.lastIdleAt = now
             const fx = new Effects()
             if (ps.proc.idle(now, ps.lastRecordAt, this.#s.idleTimeoutMs, fx)) {
-              await this.#durable(fx, [], [[fx.windows.size, now]])
+              if (fx.size > 0) await ps.writes.add(() => this.#durable(fx, [], [[fx.windows.size, now]]))
               // The advance came from the wall clock, not from records: checkpoint it now so a
               // replay starts after it and classifies later records exactly as we did.
-              await this.#checkpoint(p, ps)
+              await this.#checkpoint(p, ps, true)
               return
             }
           }
