@@ -31,7 +31,9 @@ export function parseNative(payload: Uint8Array, deviceId: string, defaultSensor
   const ts = parseTs(obj.ts)
   if (ts instanceof Rejection) return ts
   const values: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(obj)) if (!RESERVED.has(k)) values[k] = v
+  // for…in, not Object.entries: no array of pairs per PUBLISH (allocation profile under the
+  // pipeline benchmark). JSON.parse makes only own properties, so both visit the same keys.
+  for (const k in obj) if (!RESERVED.has(k)) values[k] = obj[k]
   const raw: RawReading = { deviceId, dialect: 'native', sensor: sensor ?? defaultSensor, values }
   if (seq !== undefined) raw.seq = seq
   if (boot !== undefined) raw.boot = boot

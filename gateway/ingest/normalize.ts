@@ -51,7 +51,13 @@ export function normalize(raw: RawReading, ctx: NormalizeContext): Normalized | 
   const metrics: Record<string, number> = {}
   let nanDropped = 0
   let kept = 0
-  for (const [name, v] of Object.entries(raw.values)) {
+  // for…in with an own-property check is what Object.entries visits, without allocating an array
+  // of pairs per reading (Object.entries here and in parseNative were ~10 % of the gateway's
+  // allocations under the pipeline benchmark; every allocation brings the next scavenge closer).
+  const values = raw.values
+  for (const name in values) {
+    if (!Object.hasOwn(values, name)) continue
+    const v = values[name]
     if (!METRIC_NAME.test(name)) return new Rejection('GW_REJECT_SCHEMA', `metric name ${JSON.stringify(name)} is not [a-z][a-z0-9_]{0,31}`)
     if (isReadFailure(v)) nanDropped++
     else if (typeof v === 'number') {

@@ -21,6 +21,13 @@ describe('time plausibility → timeSource', () => {
 })
 
 describe('normalize', () => {
+  it('reads only the values object’s own properties as metrics, as Object.entries did', () => {
+    // normalize walks values with for…in (no array per reading); an inherited key is not a metric
+    const values = Object.assign(Object.create({ pressure: 5 }) as Record<string, unknown>, { temperature: 21.5 })
+    const r = normalize(raw({ values }), ctx)
+    assert.ok(!(r instanceof Rejection) && r.kind === 'reading')
+    assert.deepEqual(r.reading.metrics, { temperature: 21.5 }, 'the inherited pressure 5 hPa, impossible for a BME280, is neither stored nor rejected')
+  })
   it('drops NaN metrics and counts them; all-NaN is a sensor failure, not data', () => {
     const r = normalize(raw({ values: { temperature: 'nan', humidity: 40, pressure: null } }), ctx)
     assert.ok(!(r instanceof Rejection) && r.kind === 'reading')
