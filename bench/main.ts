@@ -1,5 +1,7 @@
 // `npm run bench -- <name> [flags]`: runs bench/<name>.ts, whose default export prints a table and
 // writes bench/results/<name>.json. Benchmarks hold the performance targets; tests never time things.
+// First: the load generator's MQTT client (mqtt-packet) without an allocation per disabled debug call.
+import '../gateway/install-quiet-debug.ts'
 import { readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'

@@ -3,6 +3,8 @@
 // flush the producer and the log, exit 0.
 // First: replaces KafkaJS's produce encoding before anything loads kafkajs (see that file).
 import '../kafka-client/install-lean-produce.ts'
+// First too: mqtt-packet's disabled debug logging without an allocation per call (see that file).
+import './install-quiet-debug.ts'
 import { createCassandraClient } from '../config/cassandra-connection.ts'
 import { startCounterRunner } from '../contracts/pipeline-counter-runner.ts'
 import { configHelp } from '../config/load-config.ts'
