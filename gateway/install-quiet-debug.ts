@@ -33,29 +33,22 @@ if (require.cache[require.resolve('mqtt-packet/parser.js')]?.loaded) {
 }
 
 const real = require(debugPath) as CreateDebug
-// A marker: if this file is ever evaluated twice in one process (loaded under two URLs), the
-// second run keeps the first wrapper instead of wrapping it again.
-const QUIET = Symbol.for('iot-edge.quiet-debug')
-
-if (!(real as unknown as Record<symbol, unknown>)[QUIET]) {
-  const quiet = ((namespace: string): DebugLogger => {
-    const logger = real(namespace)
-    if (logger.enabled) return logger
-    // Called with arguments it does not declare: V8 passes them on the stack, nothing is allocated.
-    const off = function debugOff() {} as unknown as DebugLogger
-    off.enabled = false
-    off.namespace = namespace
-    off.extend = logger.extend.bind(logger)
-    return off
-  }) as CreateDebug
-  // enable/disable/names/formatters… stay the real module's (they act on its state, not `this`).
-  Object.assign(quiet, real)
-  quiet.debug = quiet
-  quiet.default = quiet
-  ;(quiet as unknown as Record<symbol, unknown>)[QUIET] = true
-  const m = new Module(debugPath)
-  m.filename = debugPath
-  m.exports = quiet
-  m.loaded = true
-  require.cache[debugPath] = m
-}
+const quiet = ((namespace: string): DebugLogger => {
+  const logger = real(namespace)
+  if (logger.enabled) return logger
+  // Called with arguments it does not declare: V8 passes them on the stack, nothing is allocated.
+  const off = function debugOff() {} as unknown as DebugLogger
+  off.enabled = false
+  off.namespace = namespace
+  off.extend = logger.extend.bind(logger)
+  return off
+}) as CreateDebug
+// enable/disable/names/formatters… stay the real module's (they act on its state, not `this`).
+Object.assign(quiet, real)
+quiet.debug = quiet
+quiet.default = quiet
+const m = new Module(debugPath)
+m.filename = debugPath
+m.exports = quiet
+m.loaded = true
+require.cache[debugPath] = m
