@@ -3,7 +3,8 @@
 //   of records processed (/metrics processor_records_total). This is the lag the target is about:
 //   how far behind the stream the processor is. Exact on a fresh processor (no replays).
 // - committed: high watermarks minus the group's committed offsets. Offsets are committed only
-//   after a checkpoint (every 1 s by default), so this is always about a second higher by design.
+//   after a checkpoint (every 5 s by default, processor/config.ts checkpointIntervalMs), so this runs
+//   up to that interval higher by design.
 import { Kafka, logLevel, type Admin } from 'kafkajs'
 
 export interface LagSample {
