@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { nodeFlagsFor, serviceNodeFlags } from '../../config/service-node-flags.ts'
 import { demoServices } from '../../demo/services.ts'
+import { tsxArgs } from '../gateway/helpers/spawn-tsx.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -26,6 +27,20 @@ test('the demo starts the gateway and the processor with their Node flags before
     if (spec.name === 'api') assert.ok(!before.some((a) => a.startsWith('--max-semi-space-size')), 'api')
   }
   assert.deepEqual(specs.filter((s) => s.name in serviceNodeFlags).map((s) => s.name).sort(), ['gateway', 'processor'])
+})
+
+test('service processes started by tests and the gateway benchmark (spawnTsx) get the flags npm run passes, other entry points none', () => {
+  for (const service of Object.keys(serviceNodeFlags)) {
+    const args = tsxArgs(`${service}/main.ts`, ['--x'])
+    const entry = args.indexOf(`${service}/main.ts`)
+    assert.deepEqual(args.slice(entry - 2 - serviceNodeFlags[service as keyof typeof serviceNodeFlags].length, entry - 2), serviceNodeFlags[service as keyof typeof serviceNodeFlags], service)
+    assert.deepEqual(args.slice(entry - 2, entry), ['--import', 'tsx'], service)
+    assert.deepEqual(args.slice(entry + 1), ['--x'], service)
+  }
+  const scripts = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  assert.equal(scripts['gateway:add-device'], 'tsx gateway/add-device-main.ts', 'npm passes no flags to the CLI')
+  assert.ok(!tsxArgs('gateway/add-device-main.ts', []).some((a) => a.startsWith('--max-semi-space-size')), 'nor does spawnTsx')
+  assert.ok(!tsxArgs('api/main.ts', []).some((a) => a.startsWith('--max-semi-space-size')), 'api')
 })
 
 test('nodeFlagsFor: the flags of the service an entry point belongs to, none for the others', () => {
