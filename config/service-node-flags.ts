@@ -19,8 +19,12 @@ export const serviceNodeFlags: Readonly<Record<PerReadingService, readonly strin
   processor: Object.freeze(['--max-semi-space-size=64']),
 })
 
-/** The flags for an entry point such as 'gateway/main.ts' (none for services off the per-reading path). */
+/**
+ * The flags for a service's entry point, 'gateway/main.ts' or 'processor/main.ts'; none for other
+ * services and for other entry points (`npm run gateway:add-device` passes none either).
+ */
 export function nodeFlagsFor(entry: string): readonly string[] {
-  const service = entry.split('/')[0] as string
-  return Object.hasOwn(serviceNodeFlags, service) ? serviceNodeFlags[service as PerReadingService] : []
+  const m = /^([a-z-]+)\/main\.ts$/.exec(entry)
+  const service = m?.[1]
+  return service !== undefined && Object.hasOwn(serviceNodeFlags, service) ? serviceNodeFlags[service as PerReadingService] : []
 }

@@ -14,9 +14,7 @@ export function tsxArgs(entry: string, args: readonly string[]): string[] {
   // other Node flags the same way (e.g. --trace-gc).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []
-  // Only a service's main.ts: `npm run gateway:add-device` passes no flags, and neither do we.
-  const service = /^[a-z-]+\/main\.ts$/.test(entry) ? nodeFlagsFor(entry) : []
-  return [...prof, ...extra, ...service, '--import', 'tsx', entry, ...args]
+  return [...prof, ...extra, ...nodeFlagsFor(entry), '--import', 'tsx', entry, ...args]
 }
 
 export function spawnTsx(entry: string, args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
