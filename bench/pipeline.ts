@@ -16,7 +16,7 @@ import { createTopicsReady } from '../provision/topic-leaders.ts'
 import { kafkaProducerPerf, type ProducerPerfResult } from './lib/kafka-perf.ts'
 import { LagProbe, type LagSample } from './lib/lag-probe.ts'
 import { startMosquitto } from '../local-stack/mosquitto-server.ts'
-import { runLoad, type LoadResult } from './lib/mqtt-load.ts'
+import { connectFleet, endFleet, runLoad, type Fleet, type LoadResult } from './lib/mqtt-load.ts'
 import { BenchFlagError, parsePipelineFlags, pipelineUsage, type PipelineFlags } from './lib/pipeline-flags.ts'
 import { PRODUCT_WINDOWS_MS, writePipelineReport, type StepResult } from './lib/pipeline-report.ts'
 import { startPipelineStack, type PipelineStack } from './lib/pipeline-stack.ts'
@@ -45,11 +45,13 @@ interface StepOptions {
   rate: number
   measureMs: number
   warmupMs: number
-  prefix: string
   latency?: { windowMs: number; devices: number }
 }
 
-async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, o: StepOptions) {
+/** The load generator's device ids: one fleet, connected once, publishes in every step. */
+const FLEET_PREFIX = 'dev'
+
+async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, fleet: Fleet, o: StepOptions) {
   const meter = new ProcessMeter({ ...stack.pids, 'load generator (this process)': process.pid })
   const lagSamples: LagSample[] = []
   const backlog: number[] = []
@@ -57,7 +59,7 @@ async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, o:
   let probe: WindowLatencyProbe | undefined
   let usage: ReturnType<ProcessMeter['stop']> | undefined
   let loadEnd = 0
-  const ids = Array.from({ length: o.latency?.devices ?? 0 }, (_, k) => `${o.prefix}-${String(Math.floor((k * f.devices) / (o.latency?.devices ?? 1))).padStart(5, '0')}`)
+  const ids = Array.from({ length: o.latency?.devices ?? 0 }, (_, k) => `${FLEET_PREFIX}-${String(Math.floor((k * f.devices) / (o.latency?.devices ?? 1))).padStart(5, '0')}`)
   const load: LoadResult = await runLoad({
     port: stack.mqttPort,
     devices: f.devices,
@@ -68,7 +70,8 @@ async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, o:
     // rate (at least 10), so a growing backlog shows as such before it caps the offered rate.
     window: Math.max(10, Math.ceil((2 * o.rate) / f.devices)),
     rate: o.rate,
-    idPrefix: o.prefix,
+    idPrefix: FLEET_PREFIX,
+    fleet,
     // Readings carry the time they were due (a sensor's sampling instant, at or before the
     // publish): the window a reading falls in, and so the moment a window can close, is set by
     // the device, not by when a busy gateway got to it.
@@ -178,6 +181,7 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   let lag: LagProbe | undefined
+  let fleet: Fleet | undefined
   try {
     const servicesLogFile = join(import.meta.dirname, 'results', 'pipeline-services.log')
     // The product's windows; the probe's size is added only if it is not one of them (an extra
@@ -185,16 +189,20 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
     stack = await startPipelineStack({ windowSizesMs: [...new Set([...PRODUCT_WINDOWS_MS, f.latencyWindowMs])], log, servicesLogFile })
     lag = new LagProbe({ brokers: stack.kafkaBrokers, topic: Topics.readings, groupId: GROUP_ID, processorHttp: stack.processorHttp })
     await lag.connect()
+    // The same devices in every step, as a real fleet (mqtt-load.ts, Fleet): their seq carries on
+    // from step to step, so deduplication drops nothing.
+    fleet = await connectFleet(stack.mqttPort, f.devices, FLEET_PREFIX)
+    log(`${fleet.devices.length} devices connected`)
 
     // JIT, JVM warm-up and Cassandra's first flushes would otherwise be charged to the first step.
     log(`warm-up: ${(f.rates[0] as number).toLocaleString('en')} readings/s for ${f.warmupMs / 1000} s, not judged …`)
-    await runStep(f, stack, lag, { rate: f.rates[0] as number, measureMs: f.warmupMs, warmupMs: 2_000, prefix: 'w' })
+    await runStep(f, stack, lag, fleet, { rate: f.rates[0] as number, measureMs: f.warmupMs, warmupMs: 2_000 })
     await lag.drained(120_000)
     const steps: StepResult[] = []
     const tryRate = async (rate: number): Promise<{ pass: boolean; drained: boolean }> => {
       const n = steps.length + 1
       log(`step ${n}: ${rate.toLocaleString('en')} readings/s for ${f.stepMs / 1000} s (+5 s warm-up) …`)
-      const { step } = await runStep(f, stack as PipelineStack, lag as LagProbe, { rate, measureMs: f.stepMs, warmupMs: 5_000, prefix: `s${n}` })
+      const { step } = await runStep(f, stack as PipelineStack, lag as LagProbe, fleet as Fleet, { rate, measureMs: f.stepMs, warmupMs: 5_000 })
       steps.push(step)
       log(`  acked ${step.ackedPerSecond}/s, lag p95 ${step.lagP95S} s (end ${step.lagEndS} s), PUBACK p99 ${step.pubackP99Ms} ms, backlog end ${step.backlogEnd}: ${step.pass ? 'sustained' : 'not sustained'}`)
       // Each step starts from an empty backlog, so it is judged on its own rate only.
@@ -224,10 +232,12 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
     const best = steps.some((s) => s.pass) ? highestPassed() : undefined
     const confirmRate = best ?? (steps.at(-1)?.rate as number)
     log(`confirmation: ${confirmRate.toLocaleString('en')} readings/s for ${f.durationMs / 1000} s${best ? '' : ' (no step was sustained: confirming the last rate tried)'} …`)
-    const conf = await runStep(f, stack, lag, { rate: confirmRate, measureMs: f.durationMs, warmupMs: 10_000, prefix: 'conf', latency: { windowMs: f.latencyWindowMs, devices: f.latencyDevices } })
+    const conf = await runStep(f, stack, lag, fleet, { rate: confirmRate, measureMs: f.durationMs, warmupMs: 10_000, latency: { windowMs: f.latencyWindowMs, devices: f.latencyDevices } })
     await lag.drained(120_000)
     await lag.disconnect()
     lag = undefined
+    await endFleet(fleet)
+    fleet = undefined
 
     // Ceilings, with the pipeline idle (its processes keep running, as in real use).
     log(`reference: Mosquitto, same load generator, QoS 1, closed loop, ${f.referenceMs / 1000} s …`)
@@ -262,6 +272,7 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
     })
   } finally {
     await lag?.disconnect().catch(() => {})
+    if (fleet) await endFleet(fleet, 0).catch(() => {})
     log('stopping the services and the private stack …')
     await cleanup()
     process.off('SIGINT', onSignal)

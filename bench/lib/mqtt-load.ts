@@ -15,6 +15,11 @@ export interface LoadOptions {
   /** total publishes/s across devices; absent = closed loop */
   rate?: number
   idPrefix: string
+  /**
+   * devices already connected (connectFleet) that stay connected after the run; absent = connect
+   * `devices` clients named `idPrefix-NNNNN` for this run and disconnect them at its end
+   */
+  fleet?: Fleet
   /** called as the measurement window opens and closes (broker-side counters are read here) */
   onWindow?: (edge: 'start' | 'end') => Promise<void>
   /**
@@ -71,6 +76,48 @@ export async function connectDevices(port: number, ids: string[], keepaliveS = 6
   return (await connectDevicesById(port, ids, keepaliveS, maxConnecting)).map((d) => d.client)
 }
 
+/**
+ * Devices that stay connected across runs (the pipeline benchmark's steps), with what a device
+ * carries from one run to the next: its seq keeps rising, so the processor's deduplication drops
+ * nothing and the temperature wave goes on where it was; its publishes in flight and the stamp of
+ * its last reading, so a run starting while PUBACKs of the last are still due keeps the window
+ * and the half-round spacing. One fleet instead of fresh ids per run is what a real fleet looks
+ * like to the pipeline: the same devices all along, none of them going silent (a new set of ids
+ * per step left the processor holding state for every set, and each set fired silence anomalies
+ * 300 s after its step ended, inside a later step), no reconnect wave per step.
+ */
+export interface Fleet {
+  readonly devices: ConnectedDevice[]
+  readonly topics: string[]
+  readonly seqs: number[]
+  readonly outstanding: number[]
+  readonly lastDueMs: number[]
+}
+
+export const deviceIds = (idPrefix: string, count: number): string[] => Array.from({ length: count }, (_, i) => `${idPrefix}-${String(i).padStart(5, '0')}`)
+
+export async function connectFleet(port: number, count: number, idPrefix: string): Promise<Fleet> {
+  const devices = await connectDevicesById(port, deviceIds(idPrefix, count))
+  return {
+    devices,
+    topics: devices.map((d) => `devices/${d.id}/telemetry`),
+    seqs: new Array<number>(devices.length).fill(0),
+    outstanding: new Array<number>(devices.length).fill(0),
+    lastDueMs: new Array<number>(devices.length).fill(-Infinity),
+  }
+}
+
+/** Waits up to `waitMs` for every PUBACK due, then disconnects the fleet gracefully. */
+export async function endFleet(fleet: Fleet, waitMs = 5_000): Promise<void> {
+  await Promise.all(fleet.devices.map((d) => d.client.end(waitMs)))
+}
+
+/** Resolves once no publish of the fleet awaits a PUBACK, or after `waitMs`. */
+async function settled(fleet: Fleet, waitMs: number): Promise<void> {
+  const until = performance.now() + waitMs
+  while (fleet.outstanding.some((n) => n > 0) && performance.now() < until) await new Promise((r) => setTimeout(r, 20))
+}
+
 const percentile = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0
 
 /**
@@ -91,18 +138,16 @@ export const temperature = (seq: number): string => {
 }
 
 export async function runLoad(o: LoadOptions): Promise<LoadResult> {
-  const ids = Array.from({ length: o.devices }, (_, i) => `${o.idPrefix}-${String(i).padStart(5, '0')}`)
-  const devices = await connectDevicesById(o.port, ids)
-  const clients = devices.map((d) => d.client)
-  const topics = devices.map((d) => `devices/${d.id}/telemetry`)
+  const fleet = o.fleet ?? (await connectFleet(o.port, o.devices, o.idPrefix))
+  const clients = fleet.devices.map((d) => d.client)
+  const { topics, seqs, outstanding, lastDueMs } = fleet
+  const connected = clients.filter((c) => c.isConnected).length
   let running = true
   let measuring = false
   let completed = 0
   let failed = 0
   let acked = 0
   const latencies: number[] = []
-  const outstanding = new Array<number>(clients.length).fill(0)
-  const seqs = new Array<number>(clients.length).fill(0)
 
   const publishOne = (i: number, dueEpochMs?: number): void => {
     const c = clients[i] as LeanMqttClient
@@ -146,7 +191,6 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     // delay of the generator itself (never less than from the send).
     const rate = o.rate
     const minGapMs = (clients.length * 1000) / rate / 2
-    const lastDueMs = new Array<number>(clients.length).fill(-Infinity)
     const startPerf = performance.now()
     const startEpoch = Date.now()
     let issued = 0
@@ -183,11 +227,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   running = false
   if (ticker) clearInterval(ticker)
   if (progress) clearInterval(progress)
-  await Promise.all(clients.map((c) => c.end(5_000)))
+  // A fleet of its own is disconnected; a shared one is left with no PUBACK of this run still due,
+  // so the next run starts from an empty backlog.
+  if (o.fleet) await settled(fleet, 5_000)
+  else await endFleet(fleet)
   latencies.sort((a, b) => a - b)
   return {
-    devices: o.devices,
-    connected: clients.length,
+    devices: o.fleet ? clients.length : o.devices,
+    connected,
     completed,
     failed,
     perSecond: Math.round(completed / elapsed),

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { createServer, type AddressInfo } from 'node:net'
 import { test } from 'node:test'
 import { Aedes } from 'aedes'
-import { runLoad, temperature } from '../../bench/lib/mqtt-load.ts'
+import { connectFleet, endFleet, runLoad, temperature } from '../../bench/lib/mqtt-load.ts'
 import { newRateState, rateStep } from '../../processor/anomalies/rate-of-change.ts'
 import { defaultRules, Rules } from '../../processor/anomalies/rules-file.ts'
 
@@ -137,6 +137,45 @@ test('open loop: devices with room take the publishes of devices waiting for PUB
     assert.ok(minGap >= 25, `two readings of one device stamped ${minGap} ms apart`)
     assert.ok(shortGaps > 0, 'devices with room published more often than once a round')
   } finally {
+    await new Promise<void>((r) => broker.close(() => r()))
+    await new Promise<void>((r) => server.close(() => r()))
+  }
+})
+
+test('a fleet publishes in several runs on one connection per device, its seq carrying on from run to run', async () => {
+  const devices = 10
+  let connects = 0
+  const seqs = new Map<string, number[]>()
+  const broker = await Aedes.createBroker({
+    authenticate: (_c, _u, _p, done) => {
+      connects++
+      done(null, true)
+    },
+    authorizePublish: (client, packet, done) => {
+      const id = client?.id ?? ''
+      seqs.set(id, [...(seqs.get(id) ?? []), (JSON.parse(String(packet.payload)) as { seq: number }).seq])
+      done(null)
+    },
+  })
+  const server = createServer(broker.handle)
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as AddressInfo).port
+  const fleet = await connectFleet(port, devices, 'fleet')
+  try {
+    const runs = []
+    for (let k = 0; k < 2; k++) {
+      runs.push(await runLoad({ port, devices, qos: 1, warmupMs: 50, durationMs: 300, window: 2, rate: 200, idPrefix: 'ignored', fleet, stampTime: true }))
+      assert.ok(fleet.devices.every((d) => d.client.isConnected), `run ${k + 1} left the fleet connected`)
+      assert.equal(fleet.outstanding.reduce((a, b) => a + b, 0), 0, `run ${k + 1} ended with no PUBACK due`)
+    }
+    assert.equal(connects, devices, 'one CONNECT per device for both runs')
+    for (const r of runs) assert.ok(r.connected === devices && r.completed > 0 && r.failed === 0, JSON.stringify(r))
+    assert.deepEqual([...seqs.keys()].sort(), fleet.devices.map((d) => d.id).sort())
+    for (const [id, s] of seqs) assert.deepEqual(s, Array.from({ length: s.length }, (_, k) => k + 1), `${id}: seq 1, 2, 3, … across both runs`)
+    const sent = [...seqs.values()].reduce((n, s) => n + s.length, 0)
+    assert.ok(sent >= 2 * 200 * 0.3, `${sent} publishes in two runs at 200/s`)
+  } finally {
+    await endFleet(fleet)
     await new Promise<void>((r) => broker.close(() => r()))
     await new Promise<void>((r) => server.close(() => r()))
   }
