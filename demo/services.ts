@@ -1,7 +1,7 @@
 // The demo's services as the supervisor runs them: each the same entry point as its npm script,
 // with its settings in IOT_* variables and its readiness URL.
 import { join } from 'node:path'
-import { nodeFlagsFor } from '../config/service-node-flags.ts'
+import { tsxServiceArgs } from '../config/service-node-flags.ts'
 import type { ServiceSpec } from './supervisor.ts'
 
 export interface DemoPorts {
@@ -14,7 +14,7 @@ export interface DemoPorts {
 const root = join(import.meta.dirname, '..')
 const tsx = (entry: string, args: string[] = []): Pick<ServiceSpec, 'command' | 'args'> => ({
   command: process.execPath,
-  args: [...nodeFlagsFor(entry), '--import', 'tsx', join(root, entry), ...args],
+  args: [...tsxServiceArgs(root, entry), ...args],
 })
 
 export function demoServices(ports: DemoPorts, env: NodeJS.ProcessEnv, opts: { credentialsFile: string; fleetFile: string; rulesFile: string; seed: number }): ServiceSpec[] {

@@ -12,7 +12,7 @@ import { freePort } from '../../local-stack/preflight.ts'
 import { stackDown, stackStatus, stackUp } from '../../local-stack/stack.ts'
 import { ProvisionConfig } from '../../provision/config.ts'
 import { provisionSchema, provisionTopics } from '../../provision/provision.ts'
-import { nodeFlagsFor } from '../../config/service-node-flags.ts'
+import { tsxServiceArgs } from '../../config/service-node-flags.ts'
 import { Supervisor, type RunningService, type ServiceSpec } from '../../demo/supervisor.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -102,7 +102,7 @@ export async function startPipelineStack(o: PipelineStackOptions): Promise<Pipel
     // --cpu-prof in NODE_OPTIONS, so it has to be an argument).
     const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
     // The services' own Node flags, as their npm scripts and the demo pass them.
-    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: [...prof, ...nodeFlagsFor(entry), '--import', 'tsx', join(root, entry)] })
+    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: [...prof, ...tsxServiceArgs(root, entry)] })
     const specs: ServiceSpec[] = [
       {
         name: 'gateway',

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { nodeFlagsFor, serviceNodeFlags } from '../../config/service-node-flags.ts'
 import { demoServices } from '../../demo/services.ts'
-import { tsxArgs } from '../gateway/helpers/spawn-tsx.ts'
+import { repoRoot, tsxArgs } from '../gateway/helpers/spawn-tsx.ts'
 
 const root = join(import.meta.dirname, '..', '..')
 
@@ -31,7 +31,7 @@ test('the demo starts the gateway and the processor with their Node flags before
 
 test('service processes started by tests and the gateway benchmark (spawnTsx) get the flags npm run passes', () => {
   for (const [service, flags] of Object.entries(serviceNodeFlags)) {
-    const expected = [...flags, '--import', 'tsx', `${service}/main.ts`, '--x']
+    const expected = [...flags, '--import', 'tsx', join(repoRoot, `${service}/main.ts`), '--x']
     assert.deepEqual(tsxArgs(`${service}/main.ts`, ['--x']).slice(-expected.length), expected, service)
   }
   const cli = tsxArgs('gateway/add-device-main.ts', [])

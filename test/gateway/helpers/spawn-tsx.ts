@@ -3,7 +3,7 @@
 // the gateway benchmark run the services as shipped.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { nodeFlagsFor } from '../../../config/service-node-flags.ts'
+import { tsxServiceArgs } from '../../../config/service-node-flags.ts'
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url))
 
@@ -14,7 +14,7 @@ export function tsxArgs(entry: string, args: readonly string[]): string[] {
   // other Node flags the same way (e.g. --trace-gc).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
   const extra = process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []
-  return [...prof, ...extra, ...nodeFlagsFor(entry), '--import', 'tsx', entry, ...args]
+  return [...prof, ...extra, ...tsxServiceArgs(repoRoot, entry), ...args]
 }
 
 export function spawnTsx(entry: string, args: string[], env: Record<string, string | undefined> = {}): ChildProcess {
