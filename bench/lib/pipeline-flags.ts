@@ -28,7 +28,8 @@ confirms it for --duration. Also: publish → window visible through the API (p5
 per component, and in the same run Mosquitto (MQTT only) and Kafka's ProducerPerformance as
 ceilings. Writes bench/results/pipeline.json and pipeline.md.
 
-  --duration <t>            confirmation run at the best rate (default 5m; 60s with --quick)
+  --duration <t>            confirmation run at the best rate (default 5m; 60s with --quick); if that
+                            rate is not sustained, again 5 % and then 10 % lower
   --warmup <t>              unjudged load at the first rate before the search (default 60s; 10s with --quick)
   --step <t>                measured part of each search step (default 20s; 15s with --quick)
   --devices <n>             MQTT connections of the load generator (default 1000)
