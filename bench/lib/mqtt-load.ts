@@ -83,8 +83,8 @@ export async function connectDevices(port: number, ids: string[], keepaliveS = 6
  * its last reading, so a run starting while PUBACKs of the last are still due keeps the window
  * and the half-round spacing. One fleet instead of fresh ids per run is what a real fleet looks
  * like to the pipeline: the same devices all along, none of them going silent (a new set of ids
- * per step left the processor holding state for every set, and each set fired silence anomalies
- * 300 s after its step ended, inside a later step), no reconnect wave per step.
+ * per step left the processor holding state for every set, and by the 300 s silence rule each set
+ * was due to fire silence anomalies inside a later step), no reconnect wave per step.
  */
 export interface Fleet {
   readonly devices: ConnectedDevice[]
