@@ -16,7 +16,7 @@ import { createTopicsReady } from '../provision/topic-leaders.ts'
 import { kafkaProducerPerf, type ProducerPerfResult } from './lib/kafka-perf.ts'
 import { LagProbe, type LagSample } from './lib/lag-probe.ts'
 import { startMosquitto } from '../local-stack/mosquitto-server.ts'
-import { connectFleet, endFleet, runLoad, type Fleet, type LoadResult } from './lib/mqtt-load.ts'
+import { connectFleet, deviceIds, endFleet, runLoad, type Fleet, type LoadResult } from './lib/mqtt-load.ts'
 import { BenchFlagError, parsePipelineFlags, pipelineUsage, type PipelineFlags } from './lib/pipeline-flags.ts'
 import { confirmationRates } from './lib/confirmation-rates.ts'
 import { PRODUCT_WINDOWS_MS, writePipelineReport, type StepResult } from './lib/pipeline-report.ts'
@@ -60,7 +60,10 @@ async function runStep(f: PipelineFlags, stack: PipelineStack, lag: LagProbe, fl
   let probe: WindowLatencyProbe | undefined
   let usage: ReturnType<ProcessMeter['stop']> | undefined
   let loadEnd = 0
-  const ids = Array.from({ length: o.latency?.devices ?? 0 }, (_, k) => `${FLEET_PREFIX}-${String(Math.floor((k * f.devices) / (o.latency?.devices ?? 1))).padStart(5, '0')}`)
+  // The probed devices, spread evenly over the fleet's ids.
+  const fleetIds = deviceIds(FLEET_PREFIX, f.devices)
+  const probed = o.latency?.devices ?? 0
+  const ids = Array.from({ length: probed }, (_, k) => fleetIds[Math.floor((k * f.devices) / probed)] as string)
   const load: LoadResult = await runLoad({
     port: stack.mqttPort,
     devices: f.devices,
@@ -273,7 +276,6 @@ export default async function pipelineBench(argv: string[]): Promise<void> {
       criteria: { minAckedShare: MIN_ACKED_SHARE, maxLagS: MAX_LAG_S, maxBacklogS: MAX_BACKLOG_S },
       steps,
       best,
-      confirmation: conf.step,
       confirmations,
       components: conf.usage?.components ?? [],
       latency: conf.latency,

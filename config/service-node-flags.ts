@@ -1,6 +1,7 @@
 // Node/V8 flags for the two services every reading passes through. Every launcher passes them:
 // package.json's scripts (and so docker-compose, which runs those), and through tsxServiceArgs the
-// demo's supervisor, the benchmarks and the tests that start a service process. test/config/service-node-flags.test.ts keeps the scripts in step with this.
+// demo's supervisor, the benchmarks and the tests that start a service process.
+// test/config/service-node-flags.test.ts keeps the scripts in step with this.
 //
 // --max-semi-space-size=64 (MiB; the default is 16 on Node 20, 32 on Node 26): the gateway
 // holds each publish from its socket read until Kafka acknowledges it, the processor each raw row

@@ -14,7 +14,7 @@ test('CPU per acknowledged reading per component, and the ceiling their sum (wit
   const r: PipelineReport = {
     startedAt: new Date(0), argv: [], flags: parsePipelineFlags([]), allowedLatenessMs: 10_000,
     criteria: { minAckedShare: 0.97, maxLagS: 1, maxBacklogS: 1 },
-    steps: [step(5_000, 5_000)], best: 5_000, confirmation: step(5_000, 5_000), confirmations: [step(5_000, 5_000)],
+    steps: [step(5_000, 5_000)], best: 5_000, confirmations: [step(5_000, 5_000)],
     components: [
       { component: 'Cassandra (JVM)', pid: 1, cpuPercent: 65, rssPeakMiB: 1, rssLastMiB: 1 },
       { component: 'gateway', pid: 2, cpuPercent: 43, rssPeakMiB: 1, rssLastMiB: 1 },
@@ -46,9 +46,9 @@ test('the report lists every confirmation run when the first was not sustained; 
     components: [], latency: undefined, mosquitto: { devices: 1, connected: 1, completed: 1, failed: 0, perSecond: 90_000, p50Ms: 1, p99Ms: 2, maxMs: 3 },
     kafkaPerf: { perSecond: 150_000, p50Ms: 1, p99Ms: 2, line: '', recordBytes: 247, records: 1 }, cpuModel: 'test',
   }
-  const md = pipelineMarkdown({ ...base, confirmation: held, confirmations: [missed, held] })
+  const md = pipelineMarkdown({ ...base, confirmations: [missed, held] })
   assert.ok(md.includes('23,000/s not sustained (22,343 acked/s, lag p95 0.4 s, 43,430 awaiting PUBACK at the end); 21,750/s sustained'), md)
   assert.match(md, /sustained 300 s \(offered 21,750\/s\) \| 21,700 acked\/s, sustained \| ≥ 20,000 \| ✓ met/)
-  const once = pipelineMarkdown({ ...base, confirmation: held, confirmations: [held] })
+  const once = pipelineMarkdown({ ...base, confirmations: [held] })
   assert.ok(!once.includes('Confirmation runs'), 'one run: no list')
 })
