@@ -13,6 +13,7 @@ import { stackDown, stackStatus, stackUp } from '../../local-stack/stack.ts'
 import { ProvisionConfig } from '../../provision/config.ts'
 import { provisionSchema, provisionTopics } from '../../provision/provision.ts'
 import { tsxServiceArgs } from '../../config/service-node-flags.ts'
+import { benchNodeArgs } from './bench-node-args.ts'
 import { Supervisor, type RunningService, type ServiceSpec } from '../../demo/supervisor.ts'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -98,11 +99,9 @@ export async function startPipelineStack(o: PipelineStackOptions): Promise<Pipel
     await provisionSchema(provision)
 
     const ports = { mqtt: await freePort(), gatewayHttp: await freePort(), processorHttp: await freePort(), api: await freePort() }
-    // BENCH_CPU_PROF=<dir>: each service writes a V8 CPU profile there when it stops (Node refuses
-    // --cpu-prof in NODE_OPTIONS, so it has to be an argument).
-    const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
-    // The services' own Node flags, as their npm scripts and the demo pass them.
-    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: [...prof, ...tsxServiceArgs(root, entry)] })
+    // BENCH_CPU_PROF / BENCH_NODE_ARGS (bench-node-args.ts), then the services' own Node flags, as
+    // their npm scripts and the demo pass them.
+    const tsx = (entry: string): Pick<ServiceSpec, 'command' | 'args'> => ({ command: process.execPath, args: [...benchNodeArgs(), ...tsxServiceArgs(root, entry)] })
     const specs: ServiceSpec[] = [
       {
         name: 'gateway',
